@@ -1,0 +1,74 @@
+# Chỉ đạo — two commands for a fresh Debian/Ubuntu machine:
+#   make run    install, migrate, load demo data when the database is empty, serve on :8000
+#   make test   install and run the whole test suite (SQLite, or DATABASE_URL for PostgreSQL)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+VENDOR := chidao/core/static/vendor
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install install-dev assets system-packages browser lint check clean
+
+run: install assets var/secret_key var/demo_password
+	@export SECRET_KEY_FILE=var/secret_key HTTPS=false; \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py collectstatic --noinput -v0 && \
+	$(BIN)/python manage.py load_demo --if-empty --password-file var/demo_password && \
+	echo "Chỉ đạo: http://$(HOST):$(PORT)/" && \
+	exec $(BIN)/gunicorn chidao.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	  --access-logfile - --graceful-timeout 20
+
+test: install-dev assets
+	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null || \
+	  { echo "Models changed without a migration: run manage.py makemigrations"; exit 1; }
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# --- installation (idempotent: each step reruns only when its lock file changes) --------------
+system-packages:
+	@command -v $(PYTHON) >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y python3; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { $(SUDO) apt-get update && \
+	  $(SUDO) apt-get install -y python3-venv; }
+	@command -v npm >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y nodejs npm; }
+
+$(BIN)/python: | system-packages
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.main: requirements/main.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/main.lock
+	@touch $@
+
+$(VENV)/.dev: requirements/dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
+	@touch $@ $(VENV)/.main
+
+install: $(VENV)/.main
+install-dev: $(VENV)/.dev
+
+node_modules/.package-lock.json: package-lock.json | system-packages
+	npm ci --no-audit --no-fund --loglevel=error
+
+assets: $(VENDOR)/.stamp
+$(VENDOR)/.stamp: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/htmx
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	@touch $@
+
+var/secret_key:
+	@mkdir -p var && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+var/demo_password:
+	@mkdir -p var && umask 077 && $(PYTHON) -c 'import secrets; print("demo-" + secrets.token_hex(4))' > $@
+
+lint: install-dev
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var/static

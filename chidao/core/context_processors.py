@@ -1,0 +1,19 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from chidao.org import permissions
+
+
+def navigation(request):
+    """The main menu: only the entries the signed-in person may open."""
+    person = getattr(request, "user", None)
+    if person is None or not person.is_authenticated:
+        return {"nav_items": []}
+    items = [
+        ("home", reverse("home"), _("Home")),
+        ("units", reverse("org:unit_list"), _("Units")),
+        ("people", reverse("org:person_list"), _("People")),
+    ]
+    if permissions.may_use_admin_site(person):
+        items.append(("admin", reverse("admin:index"), _("Administration")))
+    return {"nav_items": items}

@@ -1,0 +1,34 @@
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from chidao.org import permissions
+from chidao.org.models import FollowAssignment
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """200 when the database answers a query, 503 otherwise (for load balancers and monitors)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@login_required
+def home(request):
+    person = request.user
+    context = {
+        "jurisdictions": permissions.jurisdictions(person),
+        "followed": FollowAssignment.objects.filter(specialist=person, is_active=True)
+        .select_related("unit")
+        .order_by("unit__sort_order", "unit__sort_key")[:50],
+    }
+    return render(request, "core/home.html", context)

@@ -1,0 +1,67 @@
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from chidao.demo import org
+from chidao.org.models import Person, Unit
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (Đồng Tháp) and print a login for each role. Reproducible."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (but print the logins) when the database already has data.",
+        )
+        source = parser.add_mutually_exclusive_group()
+        source.add_argument("--password", help="Password of every demo account.")
+        source.add_argument("--password-file", type=Path, help="File holding that password.")
+
+    @translation.override(settings.LANGUAGE_CODE)
+    def handle(self, *args, if_empty=False, password=None, password_file=None, **options):
+        if password_file:
+            if not password_file.exists():
+                raise CommandError(_("Password file not found: %(p)s") % {"p": password_file})
+            password = password_file.read_text(encoding="utf-8").strip()
+        password = password or secrets.token_urlsafe(9)
+        if if_empty and (Unit.objects.exists() or Person.objects.exists()):
+            self.stdout.write(_("The database already has data: the demo was not loaded again."))
+            self._print_logins(password, [
+                (str(m.get_role_display()), m.person.username, str(m.unit))
+                for m in _demo_memberships()
+            ])  # fmt: skip
+            return
+        with transaction.atomic():
+            demo = org.build(password)
+        self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
+        self._print_logins(password, demo.logins)
+
+    def _print_logins(self, password, logins):
+        seen_roles = {}
+        for role, username, unit in logins:
+            seen_roles.setdefault(role, []).append((username, unit))
+        self.stdout.write(_("Demo logins (password for all: %(p)s)") % {"p": password})
+        for role, people in seen_roles.items():
+            username, unit = people[0]
+            more = _(" and %(n)d more") % {"n": len(people) - 1} if len(people) > 1 else ""
+            self.stdout.write(f"  {role:<28} {username:<16} {unit}{more}")
+
+
+def _demo_memberships():
+    from chidao.org.models import Membership
+
+    first_by_role = {}
+    for m in (
+        Membership.objects.filter(is_active=True, person__email__endswith="@demo.invalid")
+        .select_related("person", "unit")
+        .order_by("pk")
+    ):
+        first_by_role.setdefault(m.role, []).append(m)
+    return [m for members in first_by_role.values() for m in members]

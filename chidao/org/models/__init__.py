@@ -1,0 +1,14 @@
+from chidao.org.models.people import FollowAssignment, Membership, Person, Role
+from chidao.org.models.units import Level, SectorBlock, Unit, UnitKind, UnitSuccession
+
+__all__ = [
+    "FollowAssignment",
+    "Level",
+    "Membership",
+    "Person",
+    "Role",
+    "SectorBlock",
+    "Unit",
+    "UnitKind",
+    "UnitSuccession",
+]

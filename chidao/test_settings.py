@@ -1,0 +1,20 @@
+"""Settings for the test suite: the production settings with the demo opt-outs and fast hashing.
+
+The database still comes from DATABASE_URL, so the same suite runs on SQLite and PostgreSQL.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-suite-key-not-secret")
+os.environ.setdefault("HTTPS", "false")
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="chidao-media-"))
+
+from chidao.settings import *  # noqa: E402, F403
+from chidao.settings import STORAGES  # noqa: E402
+
+# Hashing with the production hasher would make every persona cost ~0.2 s.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# No collectstatic before tests: serve static files from the apps as in development.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
