@@ -56,8 +56,8 @@ node_modules/.package-lock.json: package-lock.json | system-packages
 assets: $(VENDOR)/.stamp
 $(VENDOR)/.stamp: node_modules/.package-lock.json
 	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/htmx
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css $(VENDOR)/bootstrap/
-	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css{,.map} $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js{,.map} $(VENDOR)/bootstrap/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	@touch $@
 

@@ -1,17 +1,17 @@
 """Personas on a small organisation tree, shared by every app's tests.
 
-    UBND tỉnh (province)                        leader (Phó Chủ tịch, Khối Kinh tế), viewer
-    ├── Văn phòng UBND                          office_leader, admin
-    │   ├── Phòng Kinh tế                       division_head, specialist (follows Sở Tài chính)
-    │   └── Phòng Tổng hợp                      specialist_th (follows UBND xã A)
-    ├── Sở Tài chính                            unit_head, unit_staff
-    │   └── Chi cục Tài chính                   sub_staff
-    ├── Sở Y tế                                 other_staff
-    ├── UBND xã A (commune)                     commune_leader, commune_staff (unit staff)
-    │   ├── Văn phòng UBND xã A                 commune_specialist (follows Phòng Kinh tế xã A)
-    │   └── Phòng Kinh tế xã A
-    └── UBND xã B (commune)
-    UBND tỉnh khác (another province)           outsider (office leader there)
+UBND tỉnh (province)                        leader (Phó Chủ tịch, Khối Kinh tế), viewer
+├── Văn phòng UBND                          office_leader, admin
+│   ├── Phòng Kinh tế                       division_head, specialist (follows Sở Tài chính)
+│   └── Phòng Tổng hợp                      specialist_th (follows UBND xã A)
+├── Sở Tài chính                            unit_head, unit_staff
+│   └── Chi cục Tài chính                   sub_staff
+├── Sở Y tế                                 other_staff
+├── UBND xã A (commune)                     commune_leader, commune_staff (unit staff)
+│   ├── Văn phòng UBND xã A                 commune_specialist (follows Phòng Kinh tế xã A)
+│   └── Phòng Kinh tế xã A
+└── UBND xã B (commune)
+UBND tỉnh khác (another province)           outsider (office leader there)
 """
 
 from types import SimpleNamespace

@@ -9,12 +9,16 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-suite-key-not-secret")
 os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="chidao-media-"))
+os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="chidao-static-"))
 
-from chidao.settings import *  # noqa: E402, F403
-from chidao.settings import STORAGES  # noqa: E402
+from chidao.settings import *  # noqa: F403
+from chidao.settings import STORAGES
 
 # Hashing with the production hasher would make every persona cost ~0.2 s.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # No collectstatic before tests: serve static files from the apps as in development.
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

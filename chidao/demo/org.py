@@ -64,7 +64,7 @@ class DemoOrg:
 
 
 def _slug(unit: Unit) -> str:
-    """"UBND phường Mỹ Tho" -> "mytho" (for usernames)."""
+    """ "UBND phường Mỹ Tho" -> "mytho" (for usernames)."""
     place = unit.short_name.split(" ", 2)[-1]
     return fold(place).replace(" ", "").replace("-", "")
 
@@ -96,9 +96,7 @@ def build(password: str) -> DemoOrg:
             for i in range(1, count + 1)
         ]
 
-    departments = province.children.filter(kind=UnitKind.DEPARTMENT).select_related(
-        "sector_block"
-    )
+    departments = province.children.filter(kind=UnitKind.DEPARTMENT).select_related("sector_block")
     for i, dept in enumerate(departments):
         division = next(d for d, b in DIVISION_BLOCK.items() if b == dept.sector_block.code)
         _follow(specialists[division][i % len(specialists[division])], dept)

@@ -94,9 +94,7 @@ def merge_units(
         if into.is_within(source):
             raise ValidationError(_("A unit cannot be merged into its own subunit."))
         if not source.is_active:
-            raise ValidationError(
-                _("%(unit)s is already dissolved.") % {"unit": source}
-            )
+            raise ValidationError(_("%(unit)s is already dissolved.") % {"unit": source})
         for child in source.children.filter(is_active=True):
             child.parent = into
             child.save()
@@ -130,9 +128,7 @@ def merge_units(
 
 
 @transaction.atomic
-def dissolve_unit(
-    actor: Person | None, unit: Unit, *, effective_on: datetime.date
-) -> Unit:
+def dissolve_unit(actor: Person | None, unit: Unit, *, effective_on: datetime.date) -> Unit:
     """Giải thể: the unit stops; refused while it still has active subunits or people."""
     _require(actor, Action.MANAGE, unit)
     if unit.children.filter(is_active=True).exists():
@@ -188,7 +184,9 @@ def assign_follow(actor: Person | None, specialist: Person, unit: Unit) -> Follo
     follow = FollowAssignment(specialist=specialist, unit=unit)
     _require(actor, Action.ASSIGN_FOLLOW, follow)
     if not specialist.memberships.filter(role=Role.SPECIALIST, is_active=True).exists():
-        raise ValidationError(_("%(person)s is not a tracking specialist.") % {"person": specialist})
+        raise ValidationError(
+            _("%(person)s is not a tracking specialist.") % {"person": specialist}
+        )
     today = timezone.localdate()
     for current in unit.follow_assignments.select_for_update().filter(is_active=True):
         if current.specialist_id == specialist.pk:

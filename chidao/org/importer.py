@@ -25,7 +25,7 @@ class ImportReport:
 
 
 def _committee_name(place: str) -> tuple[str, str]:
-    """"Xã Mỹ Thiện" -> ("Ủy ban nhân dân xã Mỹ Thiện", "UBND xã Mỹ Thiện")."""
+    """ "Xã Mỹ Thiện" -> ("Ủy ban nhân dân xã Mỹ Thiện", "UBND xã Mỹ Thiện")."""
     lowered = place[0].lower() + place[1:]
     return f"Ủy ban nhân dân {lowered}", f"UBND {lowered}"
 

@@ -175,7 +175,8 @@ def _view_membership(person: Person, membership: Membership) -> bool:
 
 
 def _manage_membership(person: Person, membership: Membership) -> bool:
-    """Administrators grant any role in their scope; a unit head, staff and viewers of their unit."""
+    """Administrators grant any role in their scope; a unit head grants staff and viewers of
+    their own unit."""
     if _covers(person, membership.unit, {Role.ADMIN}):
         return True
     return membership.role in (Role.UNIT_STAFF, Role.VIEWER) and any(
@@ -197,12 +198,15 @@ def _assign_follow(person: Person, follow: FollowAssignment) -> bool:
         for j in jurisdictions(person)
         if j.role == Role.DIVISION_HEAD and follow.unit.path.startswith(j.root.path)
     }
-    return bool(division_ids) and Membership.objects.filter(
-        person_id=follow.specialist_id,
-        role=Role.SPECIALIST,
-        unit_id__in=division_ids,
-        is_active=True,
-    ).exists()
+    return (
+        bool(division_ids)
+        and Membership.objects.filter(
+            person_id=follow.specialist_id,
+            role=Role.SPECIALIST,
+            unit_id__in=division_ids,
+            is_active=True,
+        ).exists()
+    )
 
 
 _RULES = {

@@ -127,7 +127,10 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     position = models.CharField(
-        _("position"), max_length=120, blank=True, help_text=_("E.g. Phó Chủ tịch, Chánh Văn phòng.")
+        _("position"),
+        max_length=120,
+        blank=True,
+        help_text=_("E.g. Phó Chủ tịch, Chánh Văn phòng."),
     )
     sector_block = models.ForeignKey(
         "org.SectorBlock",
@@ -171,8 +174,10 @@ class Membership(models.Model):
     def clean(self):
         if self.unit_id and self.unit.kind not in ROLE_UNIT_KINDS[self.role]:
             raise ValidationError(
-                {"unit": _("The role “%(role)s” does not belong in a unit of this kind.")
-                 % {"role": self.get_role_display()}}
+                {
+                    "unit": _("The role “%(role)s” does not belong in a unit of this kind.")
+                    % {"role": self.get_role_display()}
+                }
             )
         if self.sector_block_id and self.unit_id and self.sector_block.committee_id != self.unit_id:
             raise ValidationError(

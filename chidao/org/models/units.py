@@ -82,7 +82,9 @@ class Unit(models.Model):
         _("official administrative code"),
         max_length=10,
         blank=True,
-        help_text=_("Code of the province or commune in the national list of administrative units."),
+        help_text=_(
+            "Code of the province or commune in the national list of administrative units."
+        ),
     )
     sector_block = models.ForeignKey(
         "SectorBlock",
@@ -171,12 +173,11 @@ class Unit(models.Model):
             new_path = f"{parent_path}{self.pk}/"
             if old_path != new_path:
                 if old_path:
-                    Unit.objects.filter(path__startswith=old_path).update(
+                    Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
                         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
                         depth=F("depth") + (self.depth - old_depth),
                     )
-                else:
-                    Unit.objects.filter(pk=self.pk).update(path=new_path)
+                Unit.objects.filter(pk=self.pk).update(path=new_path)
                 self.path = new_path
 
     # --- tree -----------------------------------------------------------------------------

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             help="Only the committees of provinces and communes, no Office or departments.",
         )
 
-    def handle(self, *args, province=None, all=False, units_only=False, **options):  # noqa: A002
+    def handle(self, *args, province=None, all=False, units_only=False, **options):
         valid = {int(p.code) for p in Province.iter_all()}
         unknown = sorted(set(province or []) - valid)
         if unknown:
