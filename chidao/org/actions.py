@@ -183,9 +183,12 @@ def assign_follow(actor: Person | None, specialist: Person, unit: Unit) -> Follo
     """Phân công theo dõi: ``specialist`` follows ``unit`` from today, replacing whoever did."""
     follow = FollowAssignment(specialist=specialist, unit=unit)
     _require(actor, Action.ASSIGN_FOLLOW, follow)
-    if not specialist.memberships.filter(role=Role.SPECIALIST, is_active=True).exists():
+    if not unit.is_active:
+        raise ValidationError(_("A dissolved unit is not followed."))
+    if not unit.follower_candidates().filter(pk=specialist.pk).exists():
         raise ValidationError(
-            _("%(person)s is not a tracking specialist.") % {"person": specialist}
+            _("%(person)s is not a tracking specialist of the Office that follows this unit.")
+            % {"person": specialist}
         )
     today = timezone.localdate()
     for current in unit.follow_assignments.select_for_update().filter(is_active=True):

@@ -209,6 +209,21 @@ def _assign_follow(person: Person, follow: FollowAssignment) -> bool:
     )
 
 
+def assignable_specialists(person: Person, unit: Unit):
+    """The specialists this person may set to follow ``unit`` (for the choice in a form)."""
+    candidates = unit.follower_candidates()
+    if person.is_superuser or _covers(person, unit, {Role.ADMIN, Role.OFFICE_LEADER}):
+        return candidates
+    divisions = [
+        j.seat.pk for j in jurisdictions(person) if j.role == Role.DIVISION_HEAD and j.covers(unit)
+    ]
+    return candidates.filter(
+        memberships__role=Role.SPECIALIST,
+        memberships__is_active=True,
+        memberships__unit__in=divisions,
+    )
+
+
 _RULES = {
     (Unit, Action.VIEW): _view_unit,
     (Unit, Action.MANAGE): _manage_unit,

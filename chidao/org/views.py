@@ -1,9 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from chidao.core.text import fold
-from chidao.org import permissions
+from chidao.org import actions, permissions
+from chidao.org.forms import FollowForm
 from chidao.org.models import FollowAssignment, Membership, Person, Unit
 
 PAGE_SIZE = 50
@@ -48,8 +53,40 @@ def unit_detail(request, pk):
         "predecessors": unit.preceded_by.select_related("predecessor"),
         "successors": unit.succeeded_by.select_related("successor"),
         "can_manage": permissions.can(request.user, permissions.Action.MANAGE, unit),
+        "follow_form": _follow_form(request.user, unit),
     }
     return render(request, "org/unit_detail.html", context)
+
+
+def _follow_form(person, unit, data=None):
+    candidates = permissions.assignable_specialists(person, unit)
+    if not unit.is_active or not candidates.exists():
+        return None
+    return FollowForm(data, candidates=candidates)
+
+
+@login_required
+@require_POST
+def assign_follow(request, pk):
+    unit = get_object_or_404(Unit, pk=pk)
+    permissions.check(request.user, permissions.Action.VIEW, unit)
+    form = _follow_form(request.user, unit, request.POST)
+    if form is None:
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            actions.assign_follow(request.user, form.cleaned_data["specialist"], unit)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(person)s now follows %(unit)s.")
+                % {"person": form.cleaned_data["specialist"], "unit": unit},
+            )
+    else:
+        messages.error(request, " ".join(form.errors["specialist"]))
+    return redirect("org:unit_detail", pk=unit.pk)
 
 
 @login_required

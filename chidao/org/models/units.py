@@ -206,6 +206,38 @@ class Unit(models.Model):
         return None
 
     @property
+    def supervising_committee(self) -> "Unit | None":
+        """The committee whose directives this unit carries out and whose Office follows it.
+
+        A department belongs to its committee; a commune committee carries out the directives of
+        the committee above it (its own Office follows the commune's own departments).
+        """
+        if self.kind == UnitKind.COMMITTEE:
+            above = self.parent
+            return above.committee if above is not None else None
+        return self.committee
+
+    def follower_candidates(self):
+        """Tracking specialists who may follow this unit: those of the supervising committee's
+        Office and its divisions."""
+        from chidao.org.models.people import Person, Role
+
+        committee = self.supervising_committee
+        if committee is None:
+            return Person.objects.none()
+        seats = Unit.objects.filter(
+            Q(kind=UnitKind.OFFICE, parent=committee)
+            | Q(kind=UnitKind.OFFICE_DIVISION, parent__parent=committee),
+            is_active=True,
+        )
+        return Person.objects.filter(
+            is_active=True,
+            memberships__role=Role.SPECIALIST,
+            memberships__is_active=True,
+            memberships__unit__in=seats,
+        ).distinct()
+
+    @property
     def in_apparatus(self) -> bool:
         """Part of a committee's own apparatus (the committee, its Office, an Office division)."""
         return self.kind in APPARATUS_KINDS
