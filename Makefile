@@ -22,7 +22,7 @@ run: install assets var/secret_key var/demo_password
 	exec $(BIN)/gunicorn chidao.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 	  --access-logfile - --graceful-timeout 20
 
-test: install-dev assets
+test: install-dev assets browser
 	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null || \
 	  { echo "Models changed without a migration: run manage.py makemigrations"; exit 1; }
 	$(BIN)/ruff check .
@@ -66,6 +66,11 @@ var/secret_key:
 
 var/demo_password:
 	@mkdir -p var && umask 077 && $(PYTHON) -c 'import secrets; print("demo-" + secrets.token_hex(4))' > $@
+
+# Browser tests drive Debian's chromium; Playwright never downloads a browser of its own.
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update && \
+	  $(SUDO) apt-get install -y --no-install-recommends chromium fonts-dejavu-core; }
 
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

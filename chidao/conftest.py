@@ -95,3 +95,6 @@ def people(org):
     FollowAssignment.objects.create(specialist=p.specialist_th, unit=org.commune_a)
     FollowAssignment.objects.create(specialist=p.commune_specialist, unit=org.commune_a_econ)
     return p
+
+
+pytest_plugins = ["chidao.browser"]

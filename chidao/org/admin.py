@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from chidao.org import permissions
 from chidao.org.forms import PersonChangeForm, PersonCreationForm
@@ -117,8 +118,8 @@ class PersonAdmin(UserAdmin):
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("", {"fields": ("full_name", "email", "phone", "is_active")}),
-        ("", {"fields": ("is_staff", "is_superuser", "last_login", "date_joined")}),
+        (_("Personal details"), {"fields": ("full_name", "email", "phone", "is_active")}),
+        (_("Access"), {"fields": ("is_staff", "is_superuser", "last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"fields": ("username", "full_name", "email", "password1", "password2")}),

@@ -144,7 +144,7 @@ class Membership(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     started_on = models.DateField(_("started on"), default=timezone.localdate)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("membership")
@@ -207,7 +207,7 @@ class FollowAssignment(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     started_on = models.DateField(_("started on"), default=timezone.localdate)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("follow assignment")

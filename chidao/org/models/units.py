@@ -100,13 +100,15 @@ class Unit(models.Model):
     sort_order = models.PositiveIntegerField(_("display order"), default=100)
 
     # Derived, maintained by save() and the move action; never edited by hand.
-    path = models.CharField(max_length=1000, editable=False, db_index=True)  # subtree queries
-    depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    search_text = models.CharField(max_length=400, editable=False, blank=True)
-    sort_key = models.CharField(max_length=255, editable=False, blank=True)
+    path = models.CharField(
+        _("tree path"), max_length=1000, editable=False, db_index=True
+    )  # subtree queries
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+    search_text = models.CharField(_("search text"), max_length=400, editable=False, blank=True)
+    sort_key = models.CharField(_("sort key"), max_length=255, editable=False, blank=True)
 
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = UnitQuerySet.as_manager()
 
@@ -312,7 +314,7 @@ class UnitSuccession(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("unit succession")
