@@ -1,16 +1,18 @@
 """Administration of units, people, roles and follow assignments, limited to the admin's scope."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from chidao.org import permissions
+from chidao.org import actions, permissions
 from chidao.org.forms import PersonChangeForm, PersonCreationForm
 from chidao.org.models import (
     FollowAssignment,
     Membership,
     Person,
+    Role,
     SectorBlock,
     Unit,
     UnitSuccession,
@@ -43,15 +45,32 @@ class ScopedAdmin(admin.ModelAdmin):
         return False  # history is kept: units are dissolved, roles and accounts are ended
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in self.unit_fields and not request.user.is_superuser:
+        if request.user.is_superuser:
+            pass
+        elif db_field.name in self.unit_fields:
             kwargs["queryset"] = permissions.manageable_units(request.user)
+        elif db_field.name == "sector_block":
+            kwargs["queryset"] = SectorBlock.objects.filter(
+                committee__in=permissions.visible_units(request.user)
+            )
+        elif db_field.name == "specialist":
+            kwargs["queryset"] = (
+                permissions.visible_people(request.user)
+                .filter(memberships__role=Role.SPECIALIST, memberships__is_active=True)
+                .distinct()
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Unit)
 class UnitAdmin(ScopedAdmin):
     list_display = ("name", "kind", "level", "code", "admin_code", "is_active", "dissolved_on")
-    list_filter = ("kind", "level", "is_active", "sector_block")
+    list_filter = (
+        "kind",
+        "level",
+        "is_active",
+        ("sector_block", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = ("search_text", "name", "admin_code")
     autocomplete_fields = ("parent",)
     readonly_fields = ("path", "depth", "created", "updated")
@@ -179,8 +198,30 @@ class MembershipAdmin(ScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
+class FollowAssignmentForm(forms.ModelForm):
+    actor = None  # set per request by the admin
+
+    def clean(self):
+        data = super().clean()
+        unit, specialist = data.get("unit"), data.get("specialist")
+        if unit and specialist:
+            follow = FollowAssignment(unit=unit, specialist=specialist)
+            if not permissions.can(self.actor, Action.ASSIGN_FOLLOW, follow):
+                raise ValidationError(_("You may not assign this specialist to this unit."))
+            if not unit.follower_candidates().filter(pk=specialist.pk).exists():
+                raise ValidationError(
+                    _(
+                        "%(person)s is not a tracking specialist of the Office that follows "
+                        "this unit."
+                    )
+                    % {"person": specialist}
+                )
+        return data
+
+
 @admin.register(FollowAssignment)
 class FollowAssignmentAdmin(ScopedAdmin):
+    form = FollowAssignmentForm
     list_display = ("unit", "specialist", "is_active", "started_on", "ended_on")
     list_filter = ("is_active",)
     search_fields = ("unit__search_text", "specialist__search_text")
@@ -192,14 +233,18 @@ class FollowAssignmentAdmin(ScopedAdmin):
         ).select_related("unit", "specialist")
 
     def has_change_permission(self, request, obj=None):
-        if obj is None:
-            return permissions.may_use_admin_site(request.user)
-        return permissions.can(request.user, Action.ASSIGN_FOLLOW, obj)
+        # A follow is never edited: assigning another specialist ends it (history is kept).
+        return obj is None and permissions.may_use_admin_site(request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)  # a new class on every call
+        form.actor = request.user
+        return form
 
     def save_model(self, request, obj, form, change):
-        if not permissions.can(request.user, Action.ASSIGN_FOLLOW, obj):
-            raise PermissionDenied
-        super().save_model(request, obj, form, change)
+        # The action ends the previous follow and checks everything once more.
+        saved = actions.assign_follow(request.user, obj.specialist, obj.unit)
+        obj.pk = saved.pk
 
 
 @admin.register(UnitSuccession)

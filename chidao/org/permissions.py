@@ -179,6 +179,9 @@ def _manage_membership(person: Person, membership: Membership) -> bool:
     their own unit."""
     if _covers(person, membership.unit, {Role.ADMIN}):
         return True
+    # Never in a committee's apparatus, where a viewer would see the whole committee.
+    if membership.unit.in_apparatus:
+        return False
     return membership.role in (Role.UNIT_STAFF, Role.VIEWER) and any(
         j.role == Role.UNIT_HEAD and j.seat.pk == membership.unit_id for j in jurisdictions(person)
     )
@@ -189,14 +192,18 @@ def _view_follow(person: Person, follow: FollowAssignment) -> bool:
 
 
 def _assign_follow(person: Person, follow: FollowAssignment) -> bool:
-    """Office leaders and administrators assign any specialist of their committee; a division
-    head only the specialists of their own division."""
-    if _covers(person, follow.unit, {Role.ADMIN, Role.OFFICE_LEADER}):
+    """The Office that follows a unit is its supervising committee's (a commune committee is
+    followed by the province's Office, not its own): that Office's leaders and administrators
+    assign any of its specialists, a division head only those of their own division."""
+    office_of = follow.unit.supervising_committee
+    if office_of is None:
+        return False
+    if _leads_office_of(person, office_of):
         return True
     division_ids = {
         j.seat.pk
         for j in jurisdictions(person)
-        if j.role == Role.DIVISION_HEAD and follow.unit.path.startswith(j.root.path)
+        if j.role == Role.DIVISION_HEAD and j.root.pk == office_of.pk
     }
     return (
         bool(division_ids)
@@ -209,13 +216,27 @@ def _assign_follow(person: Person, follow: FollowAssignment) -> bool:
     )
 
 
+def _leads_office_of(person: Person, committee: Unit) -> bool:
+    """An administrator over the committee, or a leader of that very committee's Office."""
+    return _covers(person, committee, {Role.ADMIN}) or any(
+        j.role == Role.OFFICE_LEADER and j.root.pk == committee.pk for j in jurisdictions(person)
+    )
+
+
 def assignable_specialists(person: Person, unit: Unit):
     """The specialists this person may set to follow ``unit`` (for the choice in a form)."""
     candidates = unit.follower_candidates()
-    if person.is_superuser or _covers(person, unit, {Role.ADMIN, Role.OFFICE_LEADER}):
+    office_of = unit.supervising_committee
+    if person.is_superuser:
+        return candidates
+    if office_of is None:
+        return candidates.none()
+    if _leads_office_of(person, office_of):
         return candidates
     divisions = [
-        j.seat.pk for j in jurisdictions(person) if j.role == Role.DIVISION_HEAD and j.covers(unit)
+        j.seat.pk
+        for j in jurisdictions(person)
+        if j.role == Role.DIVISION_HEAD and j.root.pk == office_of.pk
     ]
     return candidates.filter(
         memberships__role=Role.SPECIALIST,
