@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "chidao.core",
     "chidao.org",
+    "chidao.workdays",
+    "chidao.directives",
     "chidao.demo",
 ]
 
@@ -147,6 +149,16 @@ STORAGES = {
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+
+# --- Task rules (the province's own regulation sets these) --------------------------------------
+# "Due soon" (sắp đến hạn): the deadline falls within this many working days.
+CHIDAO_DUE_SOON_WORKING_DAYS = env_int("CHIDAO_DUE_SOON_WORKING_DAYS", 3)
+# "Not updated" (chưa cập nhật): the unit has posted nothing for this many days.
+CHIDAO_STALE_AFTER_DAYS = env_int("CHIDAO_STALE_AFTER_DAYS", 14)
+# How many extensions one task may be granted.
+CHIDAO_MAX_EXTENSIONS = env_int("CHIDAO_MAX_EXTENSIONS", 2)
+# Attached files: largest size, in megabytes.
+CHIDAO_UPLOAD_MAX_MB = env_int("CHIDAO_UPLOAD_MAX_MB", 20)
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

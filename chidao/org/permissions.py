@@ -11,6 +11,7 @@ Scope: each active membership gives a person a *jurisdiction*, a subtree of the 
 - Unit heads, unit staff and viewers of any other unit see their own unit and the units under it.
 """
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -29,6 +30,22 @@ class Action(StrEnum):
     VIEW = "view"
     MANAGE = "manage"  # create, edit, move, merge, dissolve; accounts and roles
     ASSIGN_FOLLOW = "assign_follow"  # choose the specialist who follows a unit
+    # Directives and tasks (see the task rules below).
+    ISSUE = "issue"  # enter a directive of a committee, with its tasks (object: the committee)
+    EDIT = "edit"  # correct a task's fields (recorded before/after)
+    RECEIVE = "receive"
+    UPDATE = "update"  # progress updates, files
+    COMMENT = "comment"
+    REPORT = "report"  # report done, with the late explanation when late
+    CHECK = "check"  # check a report: propose closing or return
+    CONFIRM = "confirm"  # confirm done or return; reopen
+    SUSPEND = "suspend"  # suspend or cancel by a leader's decision
+    REQUEST_EXTENSION = "request_extension"
+    DECIDE_EXTENSION = "decide_extension"
+    RAISE_DIFFICULTY = "raise_difficulty"
+    ANSWER = "answer"  # give guidance on a difficulty or pass it up (object: the difficulty)
+    SUBASSIGN = "subassign"
+    COOPERATE = "cooperate"  # update a cooperating unit's share (object: the cooperation)
 
 
 @dataclass(frozen=True)
@@ -124,7 +141,7 @@ def can(person: Person, action: Action | str, obj) -> bool:
         return False
     if person.is_superuser:
         return True
-    rule = _RULES.get((type(obj), Action(action)))
+    rule = _rules().get((type(obj), Action(action)))
     return bool(rule and rule(person, obj))
 
 
@@ -245,6 +262,180 @@ def assignable_specialists(person: Person, unit: Unit):
     )
 
 
+# --- Directives and tasks ------------------------------------------------------------------------
+# Who stands where towards a task:
+# - the *lead side*: unit heads and staff seated in the lead unit; when the lead unit is a
+#   committee (a commune, say), that committee's own apparatus;
+# - the *overseers*: for a task of a committee's directive, that committee's apparatus (the
+#   specialist checks, an Office leader confirms, leaders decide); for a part sub-assigned by a
+#   unit, that unit's head (everything) and staff (checks).
+UNIT_ROLES = frozenset({Role.UNIT_HEAD, Role.UNIT_STAFF})
+CHECKERS = frozenset({Role.SPECIALIST, Role.DIVISION_HEAD, Role.OFFICE_LEADER})
+
+
+def _seated_or_apparatus(person: Person, unit: Unit, unit_roles, apparatus_roles) -> bool:
+    for j in jurisdictions(person):
+        if j.role in unit_roles and j.seat.pk == unit.pk:
+            return True
+        if unit.kind == UnitKind.COMMITTEE and j.role in apparatus_roles and j.root.pk == unit.pk:
+            return True
+    return False
+
+
+def is_lead_side(person: Person, task, roles=UNIT_ROLES) -> bool:
+    return _seated_or_apparatus(
+        person, task.lead_unit, roles, APPARATUS_ROLES - {Role.ADMIN} if roles else ()
+    )
+
+
+def _oversees(person: Person, task, committee_roles, unit_roles) -> bool:
+    """``committee_roles`` apply when a committee assigned the task, ``unit_roles`` when a unit
+    sub-assigned it."""
+    assigner = task.assigner_unit
+    for j in jurisdictions(person):
+        if assigner.kind == UnitKind.COMMITTEE:
+            if j.role in committee_roles and j.root.pk == assigner.pk:
+                return True
+        elif j.role in unit_roles and j.seat.pk == assigner.pk:
+            return True
+    return False
+
+
+def _may_check(person: Person, task) -> bool:
+    return task.specialist_id == person.pk or _oversees(person, task, CHECKERS, UNIT_ROLES)
+
+
+def _may_confirm(person: Person, task) -> bool:
+    return _oversees(person, task, {Role.OFFICE_LEADER}, {Role.UNIT_HEAD})
+
+
+def _view_task(person: Person, task) -> bool:
+    if person.pk in (task.specialist_id, task.directing_leader_id):
+        return True
+    units = [task.lead_unit, task.assigner_unit, *[c.unit for c in task.cooperations.all()]]
+    return any(_covers(person, unit) for unit in units)
+
+
+def _lead(person: Person, task) -> bool:
+    return is_lead_side(person, task)
+
+
+def _comment(person: Person, task) -> bool:
+    return (
+        is_lead_side(person, task)
+        or _may_check(person, task)
+        or any(
+            _seated_or_apparatus(person, c.unit, UNIT_ROLES, ()) for c in task.cooperations.all()
+        )
+    )
+
+
+def _raise_difficulty(person: Person, task) -> bool:
+    return is_lead_side(person, task) or task.specialist_id == person.pk
+
+
+def _decide_extension(person: Person, task) -> bool:
+    return task.directing_leader_id == person.pk or _may_confirm(person, task)
+
+
+def _suspend(person: Person, task) -> bool:
+    return _oversees(person, task, {Role.OFFICE_LEADER, Role.COMMITTEE_LEADER}, {Role.UNIT_HEAD})
+
+
+def _subassign(person: Person, task) -> bool:
+    return _seated_or_apparatus(
+        person, task.lead_unit, {Role.UNIT_HEAD}, {Role.OFFICE_LEADER, Role.COMMITTEE_LEADER}
+    )
+
+
+def _view_difficulty(person: Person, difficulty) -> bool:
+    return _view_task(person, difficulty.task)
+
+
+def _answer_difficulty(person: Person, difficulty) -> bool:
+    """The level it is addressed to answers (or passes it up); a sub-assigning unit's head
+    answers at every level."""
+    from chidao.directives.models import Level
+
+    task = difficulty.task
+    if difficulty.addressed_to == Level.DIRECTING_LEADER:
+        if task.directing_leader_id == person.pk:
+            return True
+        return _oversees(person, task, {Role.COMMITTEE_LEADER}, {Role.UNIT_HEAD})
+    role = {Level.DIVISION_HEAD: Role.DIVISION_HEAD, Level.OFFICE_LEADER: Role.OFFICE_LEADER}
+    return _oversees(person, task, {role[difficulty.addressed_to]}, {Role.UNIT_HEAD})
+
+
+def _view_cooperation(person: Person, cooperation) -> bool:
+    return _view_task(person, cooperation.task)
+
+
+def _cooperate(person: Person, cooperation) -> bool:
+    return _seated_or_apparatus(
+        person, cooperation.unit, UNIT_ROLES, APPARATUS_ROLES - {Role.ADMIN}
+    )
+
+
+def _issue(person: Person, unit: Unit) -> bool:
+    """A committee's Office (specialists, division heads, its leaders) enters its directives."""
+    return unit.kind == UnitKind.COMMITTEE and any(
+        j.role in CHECKERS and j.root.pk == unit.pk for j in jurisdictions(person)
+    )
+
+
+def visible_tasks(person: Person):
+    """Tasks whose lead unit, assigning unit or a cooperating unit this person sees, and those
+    they track or direct."""
+    from chidao.directives.models import Cooperation, Task
+
+    if person.is_authenticated and person.is_superuser:
+        return Task.objects.all()
+    if not person.is_authenticated or not person.is_active:
+        return Task.objects.none()
+    roots = _roots(person)
+    cooperating = Cooperation.objects.filter(_subtrees_q(roots, "unit__path")).values("task_id")
+    return Task.objects.filter(
+        _subtrees_q(roots, "lead_unit__path")
+        | _subtrees_q(roots, "assigner_unit__path")
+        | Q(pk__in=cooperating)
+        | Q(specialist=person)
+        | Q(directing_leader=person)
+    )
+
+
+def issuing_committees(person: Person):
+    """The committees whose directives this person may enter."""
+    if person.is_authenticated and person.is_superuser:
+        return Unit.objects.filter(kind=UnitKind.COMMITTEE)
+    pks = [j.root.pk for j in jurisdictions(person) if j.role in CHECKERS]
+    return Unit.objects.filter(pk__in=pks, kind=UnitKind.COMMITTEE)
+
+
+def _task_rules():
+    from chidao.directives.models import Cooperation, Difficulty, Task
+
+    return {
+        (Task, Action.VIEW): _view_task,
+        (Task, Action.EDIT): _may_check,
+        (Task, Action.RECEIVE): _lead,
+        (Task, Action.UPDATE): _lead,
+        (Task, Action.COMMENT): _comment,
+        (Task, Action.REPORT): _lead,
+        (Task, Action.CHECK): _may_check,
+        (Task, Action.CONFIRM): _may_confirm,
+        (Task, Action.SUSPEND): _suspend,
+        (Task, Action.REQUEST_EXTENSION): _lead,
+        (Task, Action.DECIDE_EXTENSION): _decide_extension,
+        (Task, Action.RAISE_DIFFICULTY): _raise_difficulty,
+        (Task, Action.SUBASSIGN): _subassign,
+        (Difficulty, Action.VIEW): _view_difficulty,
+        (Difficulty, Action.ANSWER): _answer_difficulty,
+        (Cooperation, Action.VIEW): _view_cooperation,
+        (Cooperation, Action.COOPERATE): _cooperate,
+        (Unit, Action.ISSUE): _issue,
+    }
+
+
 _RULES = {
     (Unit, Action.VIEW): _view_unit,
     (Unit, Action.MANAGE): _manage_unit,
@@ -255,3 +446,9 @@ _RULES = {
     (FollowAssignment, Action.VIEW): _view_follow,
     (FollowAssignment, Action.ASSIGN_FOLLOW): _assign_follow,
 }
+
+
+@functools.cache
+def _rules() -> dict:
+    # Task models are imported on first use: this module is loaded before every app's models.
+    return {**_RULES, **_task_rules()}

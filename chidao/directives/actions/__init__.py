@@ -1,0 +1,54 @@
+"""Every write to directives and tasks (atomic, permission-checked, recorded on the timeline).
+
+Views, the admin site, commands and the demo call these; ``actor=None`` is the system itself.
+"""
+
+from .base import WorkflowError
+from .issue import TaskSpec, edit_task, issue_directive, open_periods, subassign
+from .requests import (
+    answer_difficulty,
+    decide_extension,
+    escalate_difficulty,
+    raise_difficulty,
+    request_extension,
+)
+from .workflow import (
+    STEPS,
+    available_steps,
+    cancel,
+    comment,
+    confirm,
+    post_progress,
+    propose_closing,
+    receive,
+    reopen,
+    report_done,
+    return_task,
+    suspend,
+)
+
+__all__ = [
+    "STEPS",
+    "TaskSpec",
+    "WorkflowError",
+    "answer_difficulty",
+    "available_steps",
+    "cancel",
+    "comment",
+    "confirm",
+    "decide_extension",
+    "edit_task",
+    "escalate_difficulty",
+    "issue_directive",
+    "open_periods",
+    "post_progress",
+    "propose_closing",
+    "raise_difficulty",
+    "receive",
+    "reopen",
+    "report_done",
+    "request_extension",
+    "return_task",
+    "subassign",
+    "suspend",
+]

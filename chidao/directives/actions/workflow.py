@@ -1,0 +1,260 @@
+"""Quy trình: every step of a task's life, each allowed only to the right role.
+
+    assigned → received → in progress → reported done → proposed for closing → done
+                              ↑_____________ returned ____________|______________|
+    any open state → suspended | cancelled;  done | suspended | cancelled → reopened (in progress)
+
+The table ``STEPS`` is the one place that says which states a step starts from and who may take
+it; ``available_steps`` reads it for the pages, the functions below enforce it.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chidao.directives import timeline
+from chidao.directives.models import (
+    AWAITING_CHECK_STATES,
+    OPEN_STATES,
+    Cause,
+    EventKind,
+    LateExplanation,
+    State,
+    Task,
+)
+from chidao.org.permissions import Action, can
+
+from .base import WorkflowError, lock, require, require_state, require_text
+from .files import record_with_files
+
+WORKING = (State.RECEIVED, State.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    from_states: tuple
+    action: Action
+
+
+STEPS = {
+    "receive": Step(gettext_lazy("receive"), (State.ASSIGNED,), Action.RECEIVE),
+    "update": Step(gettext_lazy("post progress"), WORKING, Action.UPDATE),
+    "comment": Step(gettext_lazy("comment"), tuple(State), Action.COMMENT),
+    "report": Step(gettext_lazy("report done"), WORKING, Action.REPORT),
+    "request_extension": Step(
+        gettext_lazy("request an extension"), (State.ASSIGNED, *WORKING), Action.REQUEST_EXTENSION
+    ),
+    "raise_difficulty": Step(
+        gettext_lazy("raise a difficulty"), (State.ASSIGNED, *WORKING), Action.RAISE_DIFFICULTY
+    ),
+    "subassign": Step(gettext_lazy("assign part of it"), WORKING, Action.SUBASSIGN),
+    "propose": Step(gettext_lazy("propose closing"), (State.REPORTED,), Action.CHECK),
+    "return_report": Step(gettext_lazy("return"), (State.REPORTED,), Action.CHECK),
+    "confirm": Step(gettext_lazy("confirm done"), (State.PROPOSED,), Action.CONFIRM),
+    "return_proposal": Step(gettext_lazy("return"), (State.PROPOSED,), Action.CONFIRM),
+    "suspend": Step(gettext_lazy("suspend"), OPEN_STATES, Action.SUSPEND),
+    "cancel": Step(gettext_lazy("cancel"), (*OPEN_STATES, State.SUSPENDED), Action.SUSPEND),
+    "reopen": Step(
+        gettext_lazy("reopen"), (State.DONE, State.SUSPENDED, State.CANCELLED), Action.CONFIRM
+    ),
+    "edit": Step(gettext_lazy("edit"), (*OPEN_STATES, State.SUSPENDED), Action.EDIT),
+}
+
+
+def available_steps(person, task: Task) -> list[str]:
+    """The steps this person may take on this task now, in the table's order."""
+    return [
+        name
+        for name, step in STEPS.items()
+        if task.state in step.from_states and can(person, step.action, task)
+    ]
+
+
+def _enter(actor, task: Task, step_name: str) -> Task:
+    step = STEPS[step_name]
+    task = lock(task)
+    require(actor, step.action, task)
+    require_state(task, step.from_states, str(step.label))
+    return task
+
+
+def _move(task: Task, to: State) -> dict:
+    before = task.state
+    task.state = to
+    return {"from": before, "to": to}
+
+
+@transaction.atomic
+def receive(actor, task: Task) -> Task:
+    """Tiếp nhận: the lead unit acknowledges the task."""
+    task = _enter(actor, task, "receive")
+    change = _move(task, State.RECEIVED)
+    task.last_update_at = timezone.now()
+    task.save(update_fields=["state", "last_update_at", "updated"])
+    timeline.record(task, EventKind.RECEIVED, actor, **change)
+    return task
+
+
+@transaction.atomic
+def post_progress(actor, task: Task, text: str, percent: int | None = None, files=()) -> Task:
+    """Cập nhật tiến độ: text, optional percent, files. The first update starts the work."""
+    task = _enter(actor, task, "update")
+    text = require_text(text, "text", _("Describe the progress."))
+    if percent is not None and not 0 <= percent <= 100:
+        raise WorkflowError({"percent": _("Progress is a percentage from 0 to 100.")})
+    change = _move(task, State.IN_PROGRESS) if task.state == State.RECEIVED else {}
+    task.progress_percent = percent if percent is not None else task.progress_percent
+    task.last_update_at = timezone.now()
+    task.save(update_fields=["state", "progress_percent", "last_update_at", "updated"])
+    record_with_files(task, EventKind.PROGRESS, actor, files, text=text, percent=percent, **change)
+    return task
+
+
+@transaction.atomic
+def comment(actor, task: Task, text: str) -> Task:
+    """Trao đổi between the unit and the specialist."""
+    task = _enter(actor, task, "comment")
+    text = require_text(text, "text", _("Write the comment."))
+    timeline.record(task, EventKind.COMMENT, actor, text=text)
+    return task
+
+
+@transaction.atomic
+def report_done(
+    actor,
+    task: Task,
+    *,
+    result: str,
+    product_number: str = "",
+    product_date: datetime.date | None = None,
+    late_explanation: dict | None = None,
+    files=(),
+) -> Task:
+    """Báo cáo hoàn thành. After the deadline it needs the explanation report (giải trình):
+    ``late_explanation = {"cause": Cause, "explanation": str, "remedy": str}``."""
+    task = _enter(actor, task, "report")
+    result = require_text(result, "result", _("Describe the result."))
+    errors = {}
+    if task.product_is_committee_document:
+        if not product_number.strip():
+            errors["product_number"] = _("Give the number of the product document.")
+        if product_date is None:
+            errors["product_date"] = _("Give the date of the product document.")
+    today = timezone.localdate()
+    late = task.deadline is not None and today > task.deadline
+    explanation = None
+    if late:
+        explanation = _late_explanation(late_explanation or {}, errors)
+    if errors:
+        raise WorkflowError(errors)
+    change = _move(task, State.REPORTED)
+    task.completed_on = today
+    task.result = result
+    task.product_number = product_number.strip()
+    task.product_date = product_date
+    task.returned_at = None
+    task.return_reason = ""
+    task.progress_percent = 100
+    task.last_update_at = timezone.now()
+    task.save()
+    data = {"result": result, "product_number": task.product_number, "late": late}
+    data["product_date"] = product_date
+    if explanation is not None:
+        explanation = LateExplanation.objects.create(task=task, submitted_by=actor, **explanation)
+        data["late_explanation"] = {
+            "cause": explanation.cause,
+            "explanation": explanation.explanation,
+            "remedy": explanation.remedy,
+        }
+    record_with_files(task, EventKind.REPORTED, actor, files, **change, **data)
+    return task
+
+
+def _late_explanation(given: dict, errors: dict) -> dict | None:
+    cause = given.get("cause") or ""
+    explanation = (given.get("explanation") or "").strip()
+    remedy = (given.get("remedy") or "").strip()
+    if cause not in Cause.values:
+        errors["cause"] = _("The task is late: choose the cause (objective or subjective).")
+    if not explanation:
+        errors["explanation"] = _("The task is late: explain why.")
+    if not remedy:
+        errors["remedy"] = _("The task is late: say how it will be remedied.")
+    return {"cause": cause, "explanation": explanation, "remedy": remedy}
+
+
+@transaction.atomic
+def propose_closing(actor, task: Task, note: str = "") -> Task:
+    """The specialist has checked the report and proposes closing it to the Office leader."""
+    task = _enter(actor, task, "propose")
+    change = _move(task, State.PROPOSED)
+    task.save(update_fields=["state", "updated"])
+    timeline.record(task, EventKind.PROPOSED, actor, note=note.strip(), **change)
+    return task
+
+
+@transaction.atomic
+def return_task(actor, task: Task, reason: str) -> Task:
+    """Trả lại at either check, with a reason: back to in progress, the report set aside."""
+    task = lock(task)
+    step = "return_report" if task.state == State.REPORTED else "return_proposal"
+    task = _enter(actor, task, step)
+    reason = require_text(reason, "reason", _("Give the reason for returning the task."))
+    change = _move(task, State.IN_PROGRESS)
+    task.returned_at = timezone.now()
+    task.return_reason = reason
+    task.completed_on = None
+    task.save(update_fields=["state", "returned_at", "return_reason", "completed_on", "updated"])
+    timeline.record(task, EventKind.RETURNED, actor, reason=reason, **change)
+    return task
+
+
+@transaction.atomic
+def confirm(actor, task: Task, note: str = "") -> Task:
+    """The Office leader confirms the task done (hoàn thành)."""
+    task = _enter(actor, task, "confirm")
+    change = _move(task, State.DONE)
+    task.closed_at = timezone.now()
+    task.save(update_fields=["state", "closed_at", "updated"])
+    timeline.record(task, EventKind.CONFIRMED, actor, note=note.strip(), **change)
+    return task
+
+
+def _decided(actor, task: Task, step: str, to: State, kind: str, reason: str) -> Task:
+    task = _enter(actor, task, step)
+    reason = require_text(reason, "reason", _("Give the decision or reason."))
+    change = _move(task, to)
+    task.save(update_fields=["state", "updated"])
+    timeline.record(task, kind, actor, reason=reason, **change)
+    return task
+
+
+@transaction.atomic
+def suspend(actor, task: Task, reason: str) -> Task:
+    """Tạm dừng by a leader's decision."""
+    return _decided(actor, task, "suspend", State.SUSPENDED, EventKind.SUSPENDED, reason)
+
+
+@transaction.atomic
+def cancel(actor, task: Task, reason: str) -> Task:
+    """Hủy by a leader's decision; cancelled tasks leave the statistics."""
+    return _decided(actor, task, "cancel", State.CANCELLED, EventKind.CANCELLED, reason)
+
+
+@transaction.atomic
+def reopen(actor, task: Task, reason: str) -> Task:
+    """Mở lại by an Office leader: back to in progress; a done task's completion is undone."""
+    task = _decided(actor, task, "reopen", State.IN_PROGRESS, EventKind.REOPENED, reason)
+    if task.completed_on or task.closed_at:
+        Task.objects.filter(pk=task.pk).update(completed_on=None, closed_at=None)
+        task.completed_on = task.closed_at = None
+    return task
+
+
+def is_awaiting_check(task: Task) -> bool:
+    return task.state in AWAITING_CHECK_STATES

@@ -1,0 +1,114 @@
+"""The task's timeline (diễn biến): append-only, hash-chained events."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .task import Task
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Assigned")
+    EDITED = "edited", _("Edited")
+    RECEIVED = "received", _("Received")
+    PROGRESS = "progress", _("Progress update")
+    COMMENT = "comment", _("Comment")
+    COOPERATION = "cooperation", _("Cooperating unit's update")
+    DIFFICULTY_RAISED = "difficulty_raised", _("Difficulty raised")
+    DIFFICULTY_ESCALATED = "difficulty_escalated", _("Difficulty escalated")
+    DIFFICULTY_ANSWERED = "difficulty_answered", _("Guidance given")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENSION_APPROVED = "extension_approved", _("Extension approved")
+    EXTENSION_REJECTED = "extension_rejected", _("Extension rejected")
+    REPORTED = "reported", _("Reported done")
+    PROPOSED = "proposed", _("Checked and proposed for closing")
+    RETURNED = "returned", _("Returned")
+    CONFIRMED = "confirmed", _("Confirmed done")
+    SUSPENDED = "suspended", _("Suspended")
+    CANCELLED = "cancelled", _("Cancelled")
+    REOPENED = "reopened", _("Reopened")
+    SUBASSIGNED = "subassigned", _("Part assigned to a lower unit")
+
+
+class ImmutableEventError(Exception):
+    """Raised when anything tries to change or delete a recorded event."""
+
+
+class TaskEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableEventError("task events cannot be changed")
+
+    def delete(self):
+        raise ImmutableEventError("task events cannot be deleted")
+
+
+class TaskEvent(models.Model):
+    """Sự kiện: one step in a task's life, who did it, when, and what (before/after, reason).
+
+    Events are only ever added (see ``chidao.directives.timeline.record``). Each carries
+    ``hash = sha256(content + previous event's hash)``, so changing or removing any event in the
+    database breaks the chain from that point on; ``manage.py verify_timelines`` finds it.
+    """
+
+    task = models.ForeignKey(
+        Task, on_delete=models.PROTECT, related_name="events", verbose_name=_("task")
+    )
+    seq = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"))
+    data = models.JSONField(_("details"), default=dict, encoder=DjangoJSONEncoder)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, editable=False, unique=True)
+
+    objects = TaskEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task event")
+        verbose_name_plural = _("task events")
+        ordering = ["task", "seq"]
+        constraints = [
+            # Also what stops two concurrent writers from both appending the same step.
+            models.UniqueConstraint(fields=["task", "seq"], name="task_event_seq_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableEventError("task events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableEventError("task events cannot be deleted")
+
+    def content(self) -> dict:
+        return {
+            "task": self.task_id,
+            "seq": self.seq,
+            "kind": self.kind,
+            "actor": self.actor_id,
+            "at": self.at.isoformat(timespec="microseconds"),
+            "data": self.data,
+        }
+
+    def compute_hash(self) -> str:
+        canonical = json.dumps(
+            {"content": self.content(), "prev": self.prev_hash},
+            cls=DjangoJSONEncoder,
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,0 +1,293 @@
+"""Tasks (nhiệm vụ): one directive's parts, each with one lead unit, a deadline and a workflow."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chidao.core.text import fold
+from chidao.org.models import SectorBlock, Unit
+
+from .directive import Directive
+
+
+class State(models.TextChoices):
+    """The stored workflow state (trạng thái xử lý). Timeliness is derived, never stored."""
+
+    ASSIGNED = "assigned", _("Assigned")  # đã giao
+    RECEIVED = "received", _("Received")  # đã tiếp nhận
+    IN_PROGRESS = "in_progress", _("In progress")  # đang thực hiện
+    REPORTED = "reported", _("Reported done")  # đơn vị báo cáo hoàn thành, chờ chuyên viên
+    PROPOSED = "proposed", _("Proposed for closing")  # chuyên viên đề xuất, chờ lãnh đạo VP
+    DONE = "done", _("Done")  # hoàn thành
+    SUSPENDED = "suspended", _("Suspended")  # tạm dừng
+    CANCELLED = "cancelled", _("Cancelled")  # hủy
+
+
+OPEN_STATES = (
+    State.ASSIGNED,
+    State.RECEIVED,
+    State.IN_PROGRESS,
+    State.REPORTED,
+    State.PROPOSED,
+)
+# The unit has handed in its result; lateness is judged on the date it reported.
+AWAITING_CHECK_STATES = (State.REPORTED, State.PROPOSED)
+
+
+class Priority(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    IMPORTANT = "important", _("Important")  # quan trọng
+    URGENT = "urgent", _("Urgent")  # khẩn
+
+
+class DeadlineKind(models.TextChoices):
+    DATE = "date", _("A date")
+    WORKING_DAYS = "working_days", _("Working days from assignment")
+    NONE = "none", _("No deadline (ongoing)")  # thường xuyên
+    RECURRING = "recurring", _("Recurring")  # định kỳ
+
+
+class Recurrence(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    HALF_YEARLY = "half_yearly", _("Half-yearly")
+    YEARLY = "yearly", _("Yearly")
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def search(self, term: str):
+        qs = self
+        for word in fold(term).split():
+            qs = qs.filter(Q(search_text__contains=word) | Q(directive__search_text__contains=word))
+        return qs
+
+
+class Task(models.Model):
+    """Nhiệm vụ (đầu công việc): what one lead unit must do for a directive, by when.
+
+    The deadline in force (``deadline``) moves only by an approved extension; the deadline first
+    given (``original_deadline``) never moves, and ``deadline_basis`` keeps how it was computed so
+    that a later change to the calendar neither moves nor re-explains it.
+
+    A recurring task (báo cáo định kỳ) is a series: each period is a child occurrence with its own
+    deadline and workflow (``series``). A sub-assignment is a child task given by the lead unit to
+    one of its lower units (``parent``).
+    """
+
+    directive = models.ForeignKey(
+        Directive, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("directive")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent task"),
+    )
+    series = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="occurrences",
+        verbose_name=_("recurring task"),
+    )
+    period_start = models.DateField(_("period from"), null=True, blank=True)
+    period_end = models.DateField(_("period to"), null=True, blank=True)
+    content = models.TextField(_("content"))
+    lead_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="led_tasks", verbose_name=_("lead unit")
+    )
+    assigner_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="assigned_tasks",
+        verbose_name=_("assigned by"),
+        help_text=_("The committee that issued the directive, or the unit that sub-assigned."),
+    )
+    directing_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="directed_tasks",
+        verbose_name=_("directing leader"),
+    )
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tracked_tasks",
+        verbose_name=_("tracking specialist"),
+    )
+    sector_block = models.ForeignKey(
+        SectorBlock,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("sector block"),
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    product = models.CharField(
+        _("expected product"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Decision of the Provincial People's Committee, Report."),
+    )
+    product_is_committee_document = models.BooleanField(
+        _("the product is a document of the committee"), default=False
+    )
+    assigned_on = models.DateField(_("assigned on"))
+    deadline_kind = models.CharField(
+        _("deadline"), max_length=20, choices=DeadlineKind.choices, default=DeadlineKind.DATE
+    )
+    original_deadline = models.DateField(_("original deadline"), null=True, blank=True)
+    deadline = models.DateField(_("deadline in force"), null=True, blank=True)
+    deadline_basis = models.JSONField(_("how the deadline was computed"), default=dict)
+    recurrence = models.CharField(
+        _("recurrence"), max_length=20, choices=Recurrence.choices, blank=True
+    )
+    recurrence_day = models.PositiveSmallIntegerField(
+        _("due on day of month"), null=True, blank=True
+    )
+
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.ASSIGNED
+    )
+    progress_percent = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    product_number = models.CharField(_("product document number"), max_length=60, blank=True)
+    product_date = models.DateField(_("product document date"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    extension_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
+    last_update_at = models.DateTimeField(_("last update by the unit"), default=timezone.now)
+    event_count = models.PositiveIntegerField(_("events"), default=0, editable=False)
+    event_head = models.CharField(_("last event hash"), max_length=64, blank=True, editable=False)
+
+    search_text = models.TextField(editable=False, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["deadline", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress_percent__isnull=True) | Q(progress_percent__lte=100),
+                name="task_progress_percent_range",
+                violation_error_message=_("Progress is a percentage from 0 to 100."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(deadline_kind__in=["date", "working_days"])
+                | Q(deadline__isnull=False, original_deadline__isnull=False),
+                name="task_dated_kinds_have_deadline",
+                violation_error_message=_("A task with a date deadline needs that date."),
+            ),
+        ]
+        indexes = [
+            # A unit's tasks by state (home pages, lists filtered by unit).
+            models.Index(fields=["lead_unit", "state", "deadline"], name="task_unit_state_idx"),
+            # A specialist's tasks (home page, "my tasks").
+            models.Index(fields=["specialist", "state"], name="task_specialist_state_idx"),
+            # Open tasks by deadline (overdue and due-soon counts, the board).
+            models.Index(fields=["state", "deadline"], name="task_state_deadline_idx"),
+            # A leader's tasks.
+            models.Index(fields=["directing_leader", "state"], name="task_leader_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.content[:80]
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.content} {self.product} {self.result}")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_recurring_series(self) -> bool:
+        return self.deadline_kind == DeadlineKind.RECURRING and self.series_id is None
+
+    @property
+    def was_extended(self) -> bool:
+        return self.extension_count > 0
+
+    def evaluation_date(self, today: datetime.date) -> datetime.date:
+        """The day lateness is judged on: the completion date once the unit has reported,
+        otherwise today."""
+        if self.state in AWAITING_CHECK_STATES or self.state == State.DONE:
+            return self.completed_on or today
+        return today
+
+
+class CooperationStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done its share")
+
+
+class Cooperation(models.Model):
+    """Đơn vị phối hợp: a unit that helps the lead unit, with the sub-status of its share."""
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="cooperations", verbose_name=_("task")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="cooperations",
+        verbose_name=_("cooperating unit"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=CooperationStatus.choices,
+        default=CooperationStatus.ASSIGNED,
+    )
+    note = models.TextField(_("note"), blank=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cooperating unit")
+        verbose_name_plural = _("cooperating units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "unit"],
+                name="cooperation_unit_once_per_task",
+                violation_error_message=_("This unit already cooperates on the task."),
+            )
+        ]
+        indexes = [
+            # "Tasks we cooperate on" for a unit.
+            models.Index(fields=["unit", "status"], name="cooperation_unit_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} ({self.get_status_display()})"

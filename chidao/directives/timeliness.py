@@ -1,0 +1,171 @@
+"""Timeliness (tình trạng thời hạn): derived from the deadline in force and today, never stored.
+
+The rule lives here twice in one shape: ``timeliness_of`` for one task in hand and the ``Q``
+filters of ``counting_groups`` for the database; tests hold them equal on every boundary.
+
+- Open tasks are judged on today, except once the unit has reported done: then on the day it
+  reported, so an Office slow to check does not turn the unit's work red.
+- The deadline day itself is on time; overdue starts the day after.
+- Due soon: the deadline falls within the next N working days (setting, default 3).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chidao.directives.models import AWAITING_CHECK_STATES, OPEN_STATES, DeadlineKind, State, Task
+from chidao.workdays.calendar import WorkCalendar
+
+
+class Timeliness(models.TextChoices):
+    NO_DEADLINE = "no_deadline", _("No deadline")
+    NOT_DUE = "not_due", _("Within deadline")
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+    DONE_ON_TIME = "done_on_time", _("Done on time")
+    DONE_LATE = "done_late", _("Done late")
+    SUSPENDED = "suspended", _("Suspended")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+COLOURS = {
+    Timeliness.NOT_DUE: "green",
+    Timeliness.DUE_SOON: "amber",
+    Timeliness.OVERDUE: "red",
+    Timeliness.DONE_ON_TIME: "blue",
+    Timeliness.DONE_LATE: "orange",
+    Timeliness.NO_DEADLINE: "grey",
+    Timeliness.SUSPENDED: "grey",
+    Timeliness.CANCELLED: "grey",
+}
+
+
+@dataclass(frozen=True)
+class Today:
+    """Today and the last day that still counts as "due soon", computed once per request."""
+
+    date: datetime.date
+    due_soon_until: datetime.date
+
+    @classmethod
+    def now(cls, calendar: WorkCalendar | None = None, date: datetime.date | None = None):
+        date = date or timezone.localdate()
+        calendar = calendar or WorkCalendar.current()
+        days = settings.CHIDAO_DUE_SOON_WORKING_DAYS
+        return cls(date=date, due_soon_until=calendar.add_working_days(date, days))
+
+
+def timeliness_of(task: Task, today: Today) -> Timeliness:
+    if task.state == State.CANCELLED:
+        return Timeliness.CANCELLED
+    if task.state == State.SUSPENDED:
+        return Timeliness.SUSPENDED
+    if task.state == State.DONE:
+        if task.deadline is None or task.completed_on <= task.deadline:
+            return Timeliness.DONE_ON_TIME
+        return Timeliness.DONE_LATE
+    if task.deadline is None:
+        return Timeliness.NO_DEADLINE
+    if task.state in AWAITING_CHECK_STATES:
+        return Timeliness.OVERDUE if task.completed_on > task.deadline else Timeliness.NOT_DUE
+    if today.date > task.deadline:
+        return Timeliness.OVERDUE
+    if task.deadline <= today.due_soon_until:
+        return Timeliness.DUE_SOON
+    return Timeliness.NOT_DUE
+
+
+def colour_of(task: Task, today: Today) -> str:
+    return COLOURS[timeliness_of(task, today)]
+
+
+# --- The official counting groups (1270/BC-TCTTTg): the same rule, as database filters --------
+def countable(qs: QuerySet) -> QuerySet:
+    """Tasks that count: not the recurring series themselves (their occurrences count)."""
+    return qs.exclude(deadline_kind=DeadlineKind.RECURRING, series__isnull=True)
+
+
+def done_on_time_q() -> Q:
+    return Q(state=State.DONE) & (Q(deadline__isnull=True) | Q(completed_on__lte=F("deadline")))
+
+
+def done_late_q() -> Q:
+    return Q(state=State.DONE, completed_on__gt=F("deadline"))
+
+
+def open_overdue_q(today: datetime.date) -> Q:
+    awaiting = Q(state__in=AWAITING_CHECK_STATES, completed_on__gt=F("deadline"))
+    working = Q(state__in=set(OPEN_STATES) - set(AWAITING_CHECK_STATES), deadline__lt=today)
+    return awaiting | working
+
+
+def open_within_q(today: datetime.date) -> Q:
+    # Spelled out rather than negating open_overdue_q: NOT (x > NULL) is not true in SQL.
+    awaiting = Q(state__in=AWAITING_CHECK_STATES, completed_on__lte=F("deadline"))
+    working = Q(state__in=set(OPEN_STATES) - set(AWAITING_CHECK_STATES), deadline__gte=today)
+    return Q(state__in=OPEN_STATES) & (Q(deadline__isnull=True) | awaiting | working)
+
+
+def due_soon_q(today: Today) -> Q:
+    working = set(OPEN_STATES) - set(AWAITING_CHECK_STATES)
+    return Q(state__in=working, deadline__gte=today.date, deadline__lte=today.due_soon_until)
+
+
+def after_extension_q() -> Q:
+    """Done within the extended deadline but after the original one."""
+    return done_on_time_q() & Q(extension_count__gt=0, completed_on__gt=F("original_deadline"))
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Số liệu theo nhóm thống kê chính thức."""
+
+    total: int
+    done_on_time: int
+    done_on_time_after_extension: int
+    done_late: int
+    open_within: int
+    open_overdue: int
+    suspended: int
+
+    @property
+    def done(self) -> int:
+        return self.done_on_time + self.done_late
+
+    @property
+    def open(self) -> int:
+        return self.open_within + self.open_overdue
+
+    @property
+    def overdue_rate(self) -> float:
+        """Share of the counted tasks that are open and overdue (tỷ lệ quá hạn)."""
+        return self.open_overdue / self.total if self.total else 0.0
+
+    @property
+    def on_time_rate(self) -> float:
+        """Share of the completed tasks completed on time."""
+        return self.done_on_time / self.done if self.done else 0.0
+
+
+def counting_groups(qs: QuerySet, today: datetime.date) -> Counts:
+    """One aggregate query over any set of tasks. Cancelled tasks are not counted at all;
+    suspended ones are counted apart, outside the four groups."""
+    row = (
+        countable(qs)
+        .exclude(state=State.CANCELLED)
+        .aggregate(
+            total=Count("pk", filter=~Q(state=State.SUSPENDED)),
+            done_on_time=Count("pk", filter=done_on_time_q()),
+            done_on_time_after_extension=Count("pk", filter=after_extension_q()),
+            done_late=Count("pk", filter=done_late_q()),
+            open_within=Count("pk", filter=open_within_q(today)),
+            open_overdue=Count("pk", filter=Q(state__in=OPEN_STATES) & open_overdue_q(today)),
+            suspended=Count("pk", filter=Q(state=State.SUSPENDED)),
+        )
+    )
+    return Counts(**row)
