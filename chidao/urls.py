@@ -21,5 +21,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("org/", include("chidao.org.urls")),
+    path("tasks/", include("chidao.directives.urls")),
     path("admin/", admin.site.urls),
 ]

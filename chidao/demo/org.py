@@ -36,6 +36,7 @@ SPECIALISTS_PER_DIVISION = {"TH": 2, "KT": 3, "KGVX": 2, "NC": 2}
 @dataclass
 class DemoOrg:
     password_hash: str  # hashed once: hashing per account would dominate the load time
+    province: Unit | None = None
     rng: random.Random = field(default_factory=lambda: random.Random(2026))
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # role label, username, unit
 
@@ -72,7 +73,7 @@ def _slug(unit: Unit) -> str:
 def build(password: str) -> DemoOrg:
     demo = DemoOrg(password_hash=make_password(password))
     import_units([PROVINCE_CODE])
-    province = Unit.objects.get(admin_code=f"{PROVINCE_CODE:02d}")
+    province = demo.province = Unit.objects.get(admin_code=f"{PROVINCE_CODE:02d}")
     office = province.children.get(kind=UnitKind.OFFICE)
     divisions = {d.code: d for d in office.children.all()}
     blocks = {b.code: b for b in SectorBlock.objects.filter(committee=province)}

@@ -4,8 +4,8 @@ import json
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone
 
+from chidao.core import clock
 from chidao.directives.models import Task, TaskEvent
 
 
@@ -20,7 +20,7 @@ def record(task: Task, kind: str, actor, **data) -> TaskEvent:
         seq=task.event_count + 1,
         kind=kind,
         actor=actor,
-        at=timezone.now(),
+        at=clock.now(),
         data=data,
         prev_hash=task.event_head,
     )

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core import clock
 from chidao.directives.models import AWAITING_CHECK_STATES, OPEN_STATES, DeadlineKind, State, Task
 from chidao.workdays.calendar import WorkCalendar
 
@@ -54,7 +54,7 @@ class Today:
 
     @classmethod
     def now(cls, calendar: WorkCalendar | None = None, date: datetime.date | None = None):
-        date = date or timezone.localdate()
+        date = date or clock.today()
         calendar = calendar or WorkCalendar.current()
         days = settings.CHIDAO_DUE_SOON_WORKING_DAYS
         return cls(date=date, due_soon_until=calendar.add_working_days(date, days))
@@ -169,3 +169,43 @@ def counting_groups(qs: QuerySet, today: datetime.date) -> Counts:
         )
     )
     return Counts(**row)
+
+
+# --- Other derived flags ------------------------------------------------------------------------
+def stale_since(now: datetime.datetime) -> datetime.datetime:
+    return now - datetime.timedelta(days=settings.CHIDAO_STALE_AFTER_DAYS)
+
+
+def stale_q(now: datetime.datetime) -> Q:
+    """Open tasks whose unit has posted nothing for N days (chưa cập nhật)."""
+    return Q(state__in=set(OPEN_STATES) - set(AWAITING_CHECK_STATES)) & Q(
+        last_update_at__lt=stale_since(now)
+    )
+
+
+def is_stale(task: Task, now: datetime.datetime) -> bool:
+    working = set(OPEN_STATES) - set(AWAITING_CHECK_STATES)
+    return task.state in working and task.last_update_at < stale_since(now)
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """What the parts a unit gave to its lower units add up to."""
+
+    counts: Counts
+    children: int
+    average_progress: float | None
+
+
+def rollup(task: Task, today: datetime.date) -> Rollup:
+    """The roll-up of a task's sub-assigned parts (every depth below counts in its own parent)."""
+    children = task.children.exclude(state=State.CANCELLED)
+    progress = [
+        100 if child.state == State.DONE else (child.progress_percent or 0)
+        for child in children.only("state", "progress_percent")
+    ]
+    return Rollup(
+        counts=counting_groups(task.children.all(), today),
+        children=len(progress),
+        average_progress=sum(progress) / len(progress) if progress else None,
+    )

@@ -159,6 +159,15 @@ def may_use_admin_site(person: Person) -> bool:
     )
 
 
+def may_keep_calendar(person: Person) -> bool:
+    """The working-day calendar is one for the whole province and its communes: only the
+    administrators of a top-level committee (or a superuser) edit it."""
+    return person.is_active and (
+        person.is_superuser
+        or any(j.role == Role.ADMIN and j.root.parent_id is None for j in jurisdictions(person))
+    )
+
+
 def _covers(person: Person, unit: Unit, roles=None) -> bool:
     return any(
         unit.path.startswith(j.root.path)

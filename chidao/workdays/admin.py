@@ -9,7 +9,8 @@ from chidao.workdays.models import CalendarAdjustment
 
 @admin.register(CalendarAdjustment)
 class CalendarAdjustmentAdmin(admin.ModelAdmin):
-    """Anyone who may use the admin site keeps the calendar: it is one calendar for everybody.
+    """One calendar for everybody: every administrator sees it, a province's administrators keep
+    it (see ``permissions.may_keep_calendar``).
 
     Editing or deleting a row is safe for deadlines already issued: they keep the basis they were
     computed with (see ``calendar.DeadlineRule``).
@@ -42,10 +43,10 @@ class CalendarAdjustmentAdmin(admin.ModelAdmin):
         return permissions.may_use_admin_site(request.user)
 
     def has_add_permission(self, request):
-        return permissions.may_use_admin_site(request.user)
+        return permissions.may_keep_calendar(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return permissions.may_use_admin_site(request.user)
+        return permissions.may_keep_calendar(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return permissions.may_use_admin_site(request.user)
+        return permissions.may_keep_calendar(request.user)

@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from chidao.directives.models import Task
 from chidao.org import permissions
 from chidao.org.models import FollowAssignment, Level, Membership, Person, Role, Unit, UnitKind
 
@@ -15,7 +16,7 @@ def _load(*args):
 
 @pytest.fixture
 def demo(db):
-    return _load("--password", "Demo-2026-mat-khau")
+    return _load("--password", "Demo-2026-mat-khau", "--tasks", "0")
 
 
 def test_the_demo_is_dong_thap_with_its_real_communes(demo):
@@ -69,13 +70,22 @@ def test_a_second_run_keeps_the_first_runs_data(demo):
     assert "chutich" in output
 
 
-def test_the_demo_is_reproducible(db, django_db_blocker):
-    _load("--password", "Demo-2026-mat-khau")
-    first = list(Person.objects.order_by("username").values_list("username", "full_name"))
-    Membership.objects.all().delete()
-    FollowAssignment.objects.all().delete()
-    Person.objects.all().delete()
-    _load("--password", "Demo-2026-mat-khau")
-    second = list(Person.objects.order_by("username").values_list("username", "full_name"))
-    assert first == second
-    assert len({name for _, name in first}) > 40  # realistic variety of names
+def _fingerprint():
+    people = list(Person.objects.order_by("username").values_list("username", "full_name"))
+    tasks = list(
+        Task.objects.order_by("directive__issued_on", "pk").values_list(
+            "directive__number", "directive__symbol", "content", "lead_unit__name", "state",
+            "deadline", "completed_on", "event_count",
+        )
+    )  # fmt: skip
+    return people, tasks
+
+
+def test_the_demo_is_reproducible(db):
+    _load("--password", "Demo-2026-mat-khau", "--tasks", "80")
+    first = _fingerprint()
+    call_command("flush", interactive=False, verbosity=0)
+    _load("--password", "Demo-2026-mat-khau", "--tasks", "80")
+    assert _fingerprint() == first
+    assert len({name for _, name in first[0]}) > 40  # realistic variety of names
+    assert len(first[1]) >= 80

@@ -4,7 +4,7 @@ Views, the admin site, commands and the demo call these; ``actor=None`` is the s
 """
 
 from .base import WorkflowError
-from .issue import TaskSpec, edit_task, issue_directive, open_periods, subassign
+from .issue import EDITABLE, TaskSpec, edit_task, issue_directive, open_periods, subassign
 from .requests import (
     answer_difficulty,
     decide_extension,
@@ -28,6 +28,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "EDITABLE",
     "STEPS",
     "TaskSpec",
     "WorkflowError",

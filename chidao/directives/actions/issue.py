@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chidao.core import clock
 from chidao.directives import timeline
 from chidao.directives.models import (
     Cooperation,
@@ -161,7 +161,7 @@ def _create_task(
         content=content,
     )
     if task.deadline_kind == DeadlineKind.RECURRING:
-        open_periods(task, until=timezone.localdate())
+        open_periods(task, until=clock.today())
     return task
 
 
@@ -294,7 +294,7 @@ def subassign(actor, task: Task, spec: TaskSpec) -> Task:
         task.directive,
         spec,
         assigner=task.lead_unit,
-        assigned_on=timezone.localdate(),
+        assigned_on=clock.today(),
         parent=task,
     )
     timeline.record(

@@ -4,9 +4,9 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chidao.core import clock
 from chidao.directives import timeline
 from chidao.directives.models import (
     LEVEL_ORDER,
@@ -17,6 +17,7 @@ from chidao.directives.models import (
     Level,
     Task,
 )
+from chidao.org.models import Membership, Role, UnitKind
 from chidao.org.permissions import Action
 from chidao.workdays.calendar import WorkCalendar
 
@@ -95,7 +96,7 @@ def decide_extension(
         task.save(update_fields=["deadline", "extension_count", "updated"])
     extension.decision = Decision.APPROVED if approve else Decision.REJECTED
     extension.decided_by = actor
-    extension.decided_at = timezone.now()
+    extension.decided_at = clock.now()
     extension.approved_date = date if approve else None
     extension.decision_note = note.strip()
     extension.save()
@@ -114,7 +115,7 @@ def raise_difficulty(actor, task: Task, text: str) -> Difficulty:
     require(actor, Action.RAISE_DIFFICULTY, task)
     require_state(task, STEPS["raise_difficulty"].from_states, _("raise a difficulty"))
     text = require_text(text, "text", _("Describe the difficulty."))
-    first = Level.DIVISION_HEAD if task.assigner_unit.kind == "committee" else Level.OFFICE_LEADER
+    first = _first_level(task)
     difficulty = Difficulty.objects.create(
         task=task, raised_by=actor, text=text, addressed_to=first
     )
@@ -127,6 +128,19 @@ def raise_difficulty(actor, task: Task, text: str) -> Difficulty:
         addressed_to=first,
     )
     return difficulty
+
+
+def _first_level(task: Task) -> str:
+    """The division heads first, where the assigning committee's Office has any (a small
+    commune's Office often has none), else the Office leaders."""
+    assigner = task.assigner_unit
+    has_division_heads = Membership.objects.filter(
+        unit__parent__parent=assigner,
+        unit__kind=UnitKind.OFFICE_DIVISION,
+        role=Role.DIVISION_HEAD,
+        is_active=True,
+    ).exists()
+    return Level.DIVISION_HEAD if has_division_heads else Level.OFFICE_LEADER
 
 
 def _locked_open(actor, difficulty: Difficulty) -> tuple[Task, Difficulty]:
@@ -147,7 +161,7 @@ def answer_difficulty(actor, difficulty: Difficulty, guidance: str) -> Difficult
     difficulty.is_open = False
     difficulty.guidance = guidance
     difficulty.answered_by = actor
-    difficulty.answered_at = timezone.now()
+    difficulty.answered_at = clock.now()
     difficulty.save()
     timeline.record(
         task, EventKind.DIFFICULTY_ANSWERED, actor, difficulty=difficulty.pk, guidance=guidance

@@ -12,10 +12,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chidao.core import clock
 from chidao.directives import timeline
 from chidao.directives.models import (
     AWAITING_CHECK_STATES,
@@ -94,7 +94,7 @@ def receive(actor, task: Task) -> Task:
     """Tiếp nhận: the lead unit acknowledges the task."""
     task = _enter(actor, task, "receive")
     change = _move(task, State.RECEIVED)
-    task.last_update_at = timezone.now()
+    task.last_update_at = clock.now()
     task.save(update_fields=["state", "last_update_at", "updated"])
     timeline.record(task, EventKind.RECEIVED, actor, **change)
     return task
@@ -109,7 +109,7 @@ def post_progress(actor, task: Task, text: str, percent: int | None = None, file
         raise WorkflowError({"percent": _("Progress is a percentage from 0 to 100.")})
     change = _move(task, State.IN_PROGRESS) if task.state == State.RECEIVED else {}
     task.progress_percent = percent if percent is not None else task.progress_percent
-    task.last_update_at = timezone.now()
+    task.last_update_at = clock.now()
     task.save(update_fields=["state", "progress_percent", "last_update_at", "updated"])
     record_with_files(task, EventKind.PROGRESS, actor, files, text=text, percent=percent, **change)
     return task
@@ -145,7 +145,7 @@ def report_done(
             errors["product_number"] = _("Give the number of the product document.")
         if product_date is None:
             errors["product_date"] = _("Give the date of the product document.")
-    today = timezone.localdate()
+    today = clock.today()
     late = task.deadline is not None and today > task.deadline
     explanation = None
     if late:
@@ -160,7 +160,7 @@ def report_done(
     task.returned_at = None
     task.return_reason = ""
     task.progress_percent = 100
-    task.last_update_at = timezone.now()
+    task.last_update_at = clock.now()
     task.save()
     data = {"result": result, "product_number": task.product_number, "late": late}
     data["product_date"] = product_date
@@ -206,7 +206,7 @@ def return_task(actor, task: Task, reason: str) -> Task:
     task = _enter(actor, task, step)
     reason = require_text(reason, "reason", _("Give the reason for returning the task."))
     change = _move(task, State.IN_PROGRESS)
-    task.returned_at = timezone.now()
+    task.returned_at = clock.now()
     task.return_reason = reason
     task.completed_on = None
     task.save(update_fields=["state", "returned_at", "return_reason", "completed_on", "updated"])
@@ -219,7 +219,7 @@ def confirm(actor, task: Task, note: str = "") -> Task:
     """The Office leader confirms the task done (hoàn thành)."""
     task = _enter(actor, task, "confirm")
     change = _move(task, State.DONE)
-    task.closed_at = timezone.now()
+    task.closed_at = clock.now()
     task.save(update_fields=["state", "closed_at", "updated"])
     timeline.record(task, EventKind.CONFIRMED, actor, note=note.strip(), **change)
     return task

@@ -1,5 +1,6 @@
 """The task's timeline (diễn biến): append-only, hash-chained events."""
 
+import datetime
 import hashlib
 import json
 
@@ -99,7 +100,8 @@ class TaskEvent(models.Model):
             "seq": self.seq,
             "kind": self.kind,
             "actor": self.actor_id,
-            "at": self.at.isoformat(timespec="microseconds"),
+            # In UTC, as the database returns it, whatever zone the writer's clock was in.
+            "at": self.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
             "data": self.data,
         }
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core import clock
+
 from .task import Task
 
 
@@ -28,7 +30,7 @@ class Extension(models.Model):
         related_name="+",
         verbose_name=_("requested by"),
     )
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    requested_at = models.DateTimeField(_("requested at"), default=clock.now, editable=False)
     reason = models.TextField(_("reason"))
     proposed_date = models.DateField(_("proposed deadline"))
     deadline_before = models.DateField(_("deadline before"))
@@ -90,7 +92,7 @@ class Difficulty(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("raised by"),
     )  # fmt: skip
-    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    raised_at = models.DateTimeField(_("raised at"), default=clock.now, editable=False)
     text = models.TextField(_("difficulty"))
     addressed_to = models.CharField(
         _("addressed to"), max_length=20, choices=Level.choices, default=Level.DIVISION_HEAD
@@ -138,7 +140,7 @@ class LateExplanation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("submitted by"),
     )  # fmt: skip
-    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("late explanation")

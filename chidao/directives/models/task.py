@@ -5,9 +5,9 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core import clock
 from chidao.core.text import fold
 from chidao.org.models import SectorBlock, Unit
 
@@ -175,7 +175,7 @@ class Task(models.Model):
     product_date = models.DateField(_("product document date"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     extension_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
-    last_update_at = models.DateTimeField(_("last update by the unit"), default=timezone.now)
+    last_update_at = models.DateTimeField(_("last update by the unit"), default=clock.now)
     event_count = models.PositiveIntegerField(_("events"), default=0, editable=False)
     event_head = models.CharField(_("last event hash"), max_length=64, blank=True, editable=False)
 

@@ -4,10 +4,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chidao.demo import org
+from chidao.demo import tasks as demo_tasks
 from chidao.org.models import Person, Unit
 
 
@@ -23,9 +24,17 @@ class Command(BaseCommand):
         source = parser.add_mutually_exclusive_group()
         source.add_argument("--password", help="Password of every demo account.")
         source.add_argument("--password-file", type=Path, help="File holding that password.")
+        parser.add_argument(
+            "--tasks",
+            type=int,
+            default=600,
+            help="About how many tasks to replay over the last 18 months (default 600).",
+        )
 
     @translation.override(settings.LANGUAGE_CODE)
-    def handle(self, *args, if_empty=False, password=None, password_file=None, **options):
+    def handle(
+        self, *args, if_empty=False, password=None, password_file=None, tasks=600, **options
+    ):
         if password_file:
             if not password_file.exists():
                 raise CommandError(_("Password file not found: %(p)s") % {"p": password_file})
@@ -40,7 +49,10 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             demo = org.build(password)
-        self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
+            count = demo_tasks.build(demo.province, timezone.localdate(), target=tasks)
+        self.stdout.write(
+            self.style.SUCCESS(_("Demo data loaded: %(count)s tasks.") % {"count": count})
+        )
         self._print_logins(password, demo.logins)
 
     def _print_logins(self, password, logins):
