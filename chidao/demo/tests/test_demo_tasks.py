@@ -66,9 +66,7 @@ def test_extensions_difficulties_and_commune_parts_are_there(demo):
     assert Difficulty.objects.filter(is_open=True).exists()
     assert Difficulty.objects.filter(is_open=False).exclude(guidance="").exists()
     assert Difficulty.objects.filter(addressed_to="office_leader").exists()
-    commune_parts = Task.objects.filter(
-        parent__isnull=False, lead_unit__kind=UnitKind.COMMITTEE
-    )
+    commune_parts = Task.objects.filter(parent__isnull=False, lead_unit__kind=UnitKind.COMMITTEE)
     assert commune_parts.filter(state=State.DONE).exists()
     assert Task.objects.filter(series__isnull=False).exists()  # recurring reports
 
