@@ -175,6 +175,11 @@ class LateExplanationAdmin(ReadOnlyAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(ReadOnlyAdmin):
-    list_display = ("name", "task", "file_type", "size", "uploaded_by", "uploaded_at")
+    list_display = ("name", "directive", "task", "file_type", "size", "uploaded_by", "uploaded_at")
     list_filter = ("file_type",)
+
+    def get_queryset(self, request):
+        visible = permissions.visible_tasks(request.user).values("directive_id")
+        return Attachment.objects.filter(directive__in=visible)
+
     exclude = ("file",)  # downloaded through the task's page, which checks who may see it

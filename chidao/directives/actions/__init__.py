@@ -25,6 +25,7 @@ from .workflow import (
     report_done,
     return_task,
     suspend,
+    update_cooperation,
 )
 
 __all__ = [
@@ -52,4 +53,5 @@ __all__ = [
     "return_task",
     "subassign",
     "suspend",
+    "update_cooperation",
 ]

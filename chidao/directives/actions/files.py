@@ -53,8 +53,11 @@ def record_with_files(task: Task, kind: str, actor, uploads, **data) -> TaskEven
     return event
 
 
-def attach(actor, task: Task, uploads, event: TaskEvent | None = None) -> list[Attachment]:
-    """Called inside the action's transaction: every file is checked before any is stored."""
+def attach(
+    actor, task: Task | None, uploads, event: TaskEvent | None = None, directive=None
+) -> list[Attachment]:
+    """Called inside the action's transaction: every file is checked before any is stored.
+    Files of the directive itself (its scanned document) have no task."""
     uploads = list(uploads or ())
     kinds = [check_upload(upload) for upload in uploads]
     saved = []
@@ -64,6 +67,7 @@ def attach(actor, task: Task, uploads, event: TaskEvent | None = None) -> list[A
             digest.update(chunk)
         upload.seek(0)
         attachment = Attachment(
+            directive=directive or task.directive,
             task=task,
             event=event,
             name=safe_name(upload.name),

@@ -32,6 +32,7 @@ from chidao.org.permissions import Action
 from chidao.workdays.calendar import resolve_date, resolve_working_days
 
 from .base import WorkflowError, lock, require, require_state
+from .files import attach
 from .workflow import STEPS
 
 
@@ -56,8 +57,9 @@ class TaskSpec:
 
 
 @transaction.atomic
-def issue_directive(actor, *, issuer: Unit, tasks: list[TaskSpec], **fields) -> Directive:
-    """Enter a directive of ``issuer`` (a committee) with its tasks, all or nothing."""
+def issue_directive(actor, *, issuer: Unit, tasks: list[TaskSpec], files=(), **fields) -> Directive:
+    """Enter a directive of ``issuer`` (a committee) with its tasks and its document's files,
+    all or nothing."""
     require(actor, Action.ISSUE, issuer)
     if not tasks:
         raise ValidationError(_("A directive has at least one task."))
@@ -75,6 +77,7 @@ def issue_directive(actor, *, issuer: Unit, tasks: list[TaskSpec], **fields) -> 
             errors[f"task {number}"] = error.messages
     if errors:
         raise ValidationError(errors)
+    attach(actor, None, files, directive=directive)
     return directive
 
 

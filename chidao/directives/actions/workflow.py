@@ -21,6 +21,8 @@ from chidao.directives.models import (
     AWAITING_CHECK_STATES,
     OPEN_STATES,
     Cause,
+    Cooperation,
+    CooperationStatus,
     EventKind,
     LateExplanation,
     State,
@@ -113,6 +115,31 @@ def post_progress(actor, task: Task, text: str, percent: int | None = None, file
     task.save(update_fields=["state", "progress_percent", "last_update_at", "updated"])
     record_with_files(task, EventKind.PROGRESS, actor, files, text=text, percent=percent, **change)
     return task
+
+
+@transaction.atomic
+def update_cooperation(actor, cooperation: Cooperation, status: str, note: str = "") -> Cooperation:
+    """A cooperating unit reports on its own share (phần việc phối hợp)."""
+    task = lock(cooperation.task)
+    cooperation = Cooperation.objects.select_for_update().get(pk=cooperation.pk)
+    cooperation.task = task
+    require(actor, Action.COOPERATE, cooperation)
+    if task.state not in OPEN_STATES:
+        raise WorkflowError(_("The task is closed: its cooperating units' shares are final."))
+    if status not in CooperationStatus.values:
+        raise WorkflowError({"status": _("Choose the state of your unit's share.")})
+    before = cooperation.status
+    cooperation.status = status
+    cooperation.note = note.strip()
+    cooperation.save(update_fields=["status", "note", "updated"])
+    timeline.record(
+        task,
+        EventKind.COOPERATION,
+        actor,
+        unit=cooperation.unit_id,
+        **{"from": before, "to": status, "note": cooperation.note},
+    )
+    return cooperation
 
 
 @transaction.atomic

@@ -8,21 +8,31 @@ from django.utils.translation import gettext_lazy as _
 
 from chidao.core import clock
 
+from .directive import Directive
 from .event import TaskEvent
 from .task import Task
 
 
 def _storage_name(instance: "Attachment", filename: str) -> str:
     # The stored name is random: the user's name (kept in ``name``) never reaches the filesystem.
-    return f"tasks/{instance.task_id}/{uuid.uuid4().hex}"
+    return f"directives/{instance.directive_id}/{uuid.uuid4().hex}"
 
 
 class Attachment(models.Model):
     """Tệp đính kèm: stored through Django's storage API; type checked by content on upload;
-    downloaded only by people who may see the task, under its original Vietnamese name."""
+    downloaded under its original Vietnamese name only by people who may see its task (or, for
+    the directive's own document, one of the directive's tasks)."""
 
+    directive = models.ForeignKey(
+        Directive, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("directive")
+    )
     task = models.ForeignKey(
-        Task, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("task")
+        Task,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("task"),
     )
     event = models.ForeignKey(
         TaskEvent,

@@ -62,6 +62,12 @@ class TaskQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state__in=OPEN_STATES)
 
+    def with_open_difficulties(self):
+        """Tasks with a difficulty still awaiting guidance."""
+        from .requests import Difficulty
+
+        return self.filter(pk__in=Difficulty.objects.filter(is_open=True).values("task_id"))
+
     def search(self, term: str):
         qs = self
         for word in fold(term).split():
