@@ -70,11 +70,18 @@ def issue_directive(actor, *, issuer: Unit, tasks: list[TaskSpec], files=(), **f
         _check_leader(directive.meeting_chair, issuer, "meeting_chair")
     directive.save()
     errors = {}
-    for number, spec in enumerate(tasks, start=1):
+    for index, spec in enumerate(tasks):
         try:
             _create_task(actor, directive, spec, assigner=issuer, assigned_on=directive.issued_on)
         except ValidationError as error:
-            errors[f"task {number}"] = error.messages
+            # Named like a formset's fields ("tasks-0-deadline_date"), so a form can show each
+            # message next to its field.
+            for name, messages in (
+                error.message_dict.items()
+                if hasattr(error, "error_dict")
+                else (("__all__", error.messages),)
+            ):
+                errors[f"tasks-{index}-{name}"] = messages
     if errors:
         raise ValidationError(errors)
     attach(actor, None, files, directive=directive)

@@ -121,6 +121,8 @@ class Directive(models.Model):
         return self.kind == DirectiveKind.MEETING
 
     def clean(self):
+        if self.issued_on:
+            self.year = self.issued_on.year  # the unique constraint's year, checked next
         errors = {}
         if self.is_meeting:
             if not self.meeting_name:

@@ -245,6 +245,20 @@ class Task(models.Model):
     def was_extended(self) -> bool:
         return self.extension_count > 0
 
+    def explain_deadline(self) -> str:
+        """How the deadline in force came to be, in the active language."""
+        from django.utils.formats import date_format
+
+        from chidao.workdays.explain import explain
+
+        if self.deadline is None:
+            return str(DeadlineKind(self.deadline_kind).label)
+        text = explain(self.deadline_basis) if self.deadline_basis else ""
+        if self.deadline != self.original_deadline:
+            extended = _("extended to %(date)s") % {"date": date_format(self.deadline)}
+            text = f"{text}; {extended}" if text else extended
+        return text or date_format(self.deadline)
+
     def evaluation_date(self, today: datetime.date) -> datetime.date:
         """The day lateness is judged on: the completion date once the unit has reported,
         otherwise today."""

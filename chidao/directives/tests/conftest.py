@@ -9,7 +9,10 @@ from chidao.directives.actions import TaskSpec
 from chidao.directives.models import DirectiveKind
 
 
-def issue(actor, org, people, *specs, issued_on=None, number=None, **fields):
+AUTO = object()
+
+
+def issue(actor, org, people, *specs, issued_on=None, number=AUTO, **fields):
     """Issue a letter of the test province signed by its leader; returns its tasks in order."""
     issue.counter = getattr(issue, "counter", 100) + 1
     directive = actions.issue_directive(
@@ -17,7 +20,7 @@ def issue(actor, org, people, *specs, issued_on=None, number=None, **fields):
         issuer=org.province,
         tasks=list(specs),
         kind=fields.pop("kind", DirectiveKind.OFFICIAL_LETTER),
-        number=number or issue.counter,
+        number=issue.counter if number is AUTO else number,
         symbol=fields.pop("symbol", "UBND-KT"),
         issued_on=issued_on or datetime.date(2026, 3, 2),
         signer=fields.pop("signer", people.leader),
