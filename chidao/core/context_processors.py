@@ -11,6 +11,7 @@ def navigation(request):
         return {"nav_items": []}
     items = [
         ("home", reverse("home"), _("Home")),
+        ("tasks", reverse("directives:task_list"), _("Tasks")),
         ("units", reverse("org:unit_list"), _("Units")),
         ("people", reverse("org:person_list"), _("People")),
     ]

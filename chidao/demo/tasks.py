@@ -86,6 +86,7 @@ class Replay:
             for m in Membership.objects.filter(role=Role.DIVISION_HEAD, is_active=True)
         }
         self.tasks = 0
+        self.last_moment: dict[int | None, datetime.datetime] = {}
 
     # --- time --------------------------------------------------------------------------------
     def moment(self, day: datetime.date, hour: int | None = None) -> datetime.datetime:
@@ -99,10 +100,17 @@ class Replay:
         return self.calendar.add_working_days(day, n) if n else self.calendar.roll_forward(day)
 
     def act(self, day: datetime.date, fn, *args, **kwargs):
-        """Run one action as if on ``day``; a day not yet come is not replayed."""
+        """Run one action as if on ``day``; a day not yet come is not replayed. Within one task
+        each step comes after the one before, even on the same day."""
         if day > self.today:
             return None
-        with clock.at(self.moment(day)):
+        task_id = next((_task_id(arg) for arg in args if _task_id(arg)), None)
+        moment = self.moment(day)
+        last = self.last_moment.get(task_id)
+        if last is not None and moment <= last:
+            moment = last + datetime.timedelta(minutes=self.rng.randint(5, 90))
+        self.last_moment[task_id] = moment
+        with clock.at(moment):
             return fn(*args, **kwargs)
 
     # --- directives --------------------------------------------------------------------------
@@ -355,6 +363,12 @@ class Replay:
                 if child and self.rng.random() < 0.8 and close_on <= self.today:
                     child = self.act(close_on, actions.propose_closing, head, child)
                     self.act(close_on, actions.confirm, head, child)
+
+
+def _task_id(obj) -> int | None:
+    if isinstance(obj, Task):
+        return obj.pk
+    return getattr(obj, "task_id", None)
 
 
 def province_committee(province: Unit) -> Committee:

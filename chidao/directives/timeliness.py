@@ -116,6 +116,26 @@ def due_soon_q(today: Today) -> Q:
     return Q(state__in=working, deadline__gte=today.date, deadline__lte=today.due_soon_until)
 
 
+def timeliness_q(value: str, today: Today) -> Q:
+    """Tasks whose ``timeliness_of`` is ``value``, as a database filter (for lists)."""
+    working = set(OPEN_STATES) - set(AWAITING_CHECK_STATES)
+    dated_open = Q(state__in=OPEN_STATES, deadline__isnull=False)
+    return {
+        Timeliness.CANCELLED: Q(state=State.CANCELLED),
+        Timeliness.SUSPENDED: Q(state=State.SUSPENDED),
+        Timeliness.DONE_ON_TIME: done_on_time_q(),
+        Timeliness.DONE_LATE: done_late_q(),
+        Timeliness.NO_DEADLINE: Q(state__in=OPEN_STATES, deadline__isnull=True),
+        Timeliness.OVERDUE: dated_open & open_overdue_q(today.date),
+        Timeliness.DUE_SOON: due_soon_q(today),
+        Timeliness.NOT_DUE: dated_open
+        & (
+            Q(state__in=AWAITING_CHECK_STATES, completed_on__lte=F("deadline"))
+            | Q(state__in=working, deadline__gt=today.due_soon_until)
+        ),
+    }[Timeliness(value)]
+
+
 def after_extension_q() -> Q:
     """Done within the extended deadline but after the original one."""
     return done_on_time_q() & Q(extension_count__gt=0, completed_on__gt=F("original_deadline"))

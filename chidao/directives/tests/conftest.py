@@ -8,7 +8,6 @@ from chidao.directives import actions
 from chidao.directives.actions import TaskSpec
 from chidao.directives.models import DirectiveKind
 
-
 AUTO = object()
 
 

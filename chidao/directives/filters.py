@@ -1,0 +1,168 @@
+"""Bộ lọc danh sách nhiệm vụ: the task list's filters, read from and written to the URL."""
+
+from django import forms
+from django.db.models import Case, Q, Value, When
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from chidao.directives.models import OPEN_STATES, DirectiveKind, State
+from chidao.directives.timeliness import Timeliness, Today, timeliness_q
+from chidao.org import permissions
+from chidao.org.models import Person, Role, SectorBlock, Unit
+
+SORTS = {
+    "deadline": (_("Open first, by deadline"), ["closed", "deadline", "pk"]),
+    "-deadline": (_("Deadline, latest first"), ["-deadline", "-pk"]),
+    "-assigned": (_("Newest assignment first"), ["-assigned_on", "-pk"]),
+    "assigned": (_("Oldest assignment first"), ["assigned_on", "pk"]),
+    "unit": (_("Lead unit"), ["lead_unit__sort_key", "deadline", "pk"]),
+    "-completed": (_("Latest completion first"), ["-completed_on", "-pk"]),
+}
+YES_NO = [("", _("All")), ("yes", _("Confidential only")), ("no", _("Not confidential"))]
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class TaskFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    state = forms.MultipleChoiceField(
+        label=_("State"), choices=State.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    timeliness = forms.MultipleChoiceField(
+        label=_("Timeliness"),
+        choices=Timeliness.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Lead unit"), queryset=Unit.objects.none(), required=False
+    )
+    subunits = forms.BooleanField(label=_("with its lower units"), required=False)
+    leader = forms.ModelChoiceField(
+        label=_("Directing leader"), queryset=Person.objects.none(), required=False
+    )
+    specialist = forms.ModelChoiceField(
+        label=_("Tracking specialist"), queryset=Person.objects.none(), required=False
+    )
+    sector_block = forms.ModelChoiceField(
+        label=_("Sector block"), queryset=SectorBlock.objects.none(), required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("Directive kind"), choices=[("", _("All")), *DirectiveKind.choices], required=False
+    )
+    assigned_from = forms.DateField(label=_("Assigned from"), required=False, widget=DATE)
+    assigned_to = forms.DateField(label=_("Assigned to"), required=False, widget=DATE)
+    deadline_from = forms.DateField(label=_("Deadline from"), required=False, widget=DATE)
+    deadline_to = forms.DateField(label=_("Deadline to"), required=False, widget=DATE)
+    completed_from = forms.DateField(label=_("Completed from"), required=False, widget=DATE)
+    completed_to = forms.DateField(label=_("Completed to"), required=False, widget=DATE)
+    confidential = forms.ChoiceField(label=_("Confidential"), choices=YES_NO, required=False)
+    difficulties = forms.BooleanField(label=_("with open difficulties"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        choices=[(key, label) for key, (label, _order) in SORTS.items()],
+        required=False,
+    )
+
+    def __init__(self, person: Person, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        units = permissions.visible_units(person).filter(is_active=True)
+        self.fields["unit"].queryset = units.order_by("depth", "sort_order", "sort_key")
+        people = permissions.visible_people(person).filter(is_active=True)
+        self.fields["leader"].queryset = people.filter(
+            memberships__role=Role.COMMITTEE_LEADER, memberships__is_active=True
+        ).distinct()
+        self.fields["specialist"].queryset = people.filter(
+            memberships__role=Role.SPECIALIST, memberships__is_active=True
+        ).distinct()
+        self.fields["sector_block"].queryset = SectorBlock.objects.filter(committee__in=units)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            else:
+                widget.attrs["class"] = "form-control"
+
+    GRID = (
+        "unit", "leader", "specialist", "sector_block", "kind", "confidential",
+        "assigned_from", "assigned_to", "deadline_from", "deadline_to",
+        "completed_from", "completed_to",
+    )  # fmt: skip
+
+    def grid_fields(self):
+        """The plain fields laid out in the "more filters" grid."""
+        return [self[name] for name in self.GRID]
+
+    def clean(self):
+        data = super().clean()
+        for start, end in (
+            ("assigned_from", "assigned_to"),
+            ("deadline_from", "deadline_to"),
+            ("completed_from", "completed_to"),
+        ):
+            if data.get(start) and data.get(end) and data[start] > data[end]:
+                self.add_error(end, _("The end of the range is before its start."))
+        return data
+
+    def tasks(self, today: Today):
+        """The visible tasks matching the valid filters, sorted, ready for a page."""
+        qs = permissions.visible_tasks(self.person).exclude(
+            deadline_kind="recurring", series__isnull=True
+        )
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("q"):
+            qs = qs.search(data["q"])
+        if data.get("state"):
+            qs = qs.filter(state__in=data["state"])
+        if data.get("timeliness"):
+            wanted = Q(pk__in=[])
+            for value in data["timeliness"]:
+                wanted |= timeliness_q(value, today)
+            qs = qs.filter(wanted)
+        if data.get("unit"):
+            unit = data["unit"]
+            if data.get("subunits"):
+                qs = qs.filter(lead_unit__path__startswith=unit.path)
+            else:
+                qs = qs.filter(lead_unit=unit)
+        for name, field in (
+            ("leader", "directing_leader"),
+            ("specialist", "specialist"),
+            ("sector_block", "sector_block"),
+        ):
+            if data.get(name):
+                qs = qs.filter(**{field: data[name]})
+        if data.get("kind"):
+            qs = qs.filter(directive__kind=data["kind"])
+        for name, lookup in (
+            ("assigned_from", "assigned_on__gte"),
+            ("assigned_to", "assigned_on__lte"),
+            ("deadline_from", "deadline__gte"),
+            ("deadline_to", "deadline__lte"),
+            ("completed_from", "completed_on__gte"),
+            ("completed_to", "completed_on__lte"),
+        ):
+            if data.get(name):
+                qs = qs.filter(**{lookup: data[name]})
+        if data.get("confidential"):
+            qs = qs.filter(directive__is_confidential=data["confidential"] == "yes")
+        if data.get("difficulties"):
+            qs = qs.with_open_difficulties()
+        order = SORTS.get(data.get("sort") or "deadline")[1]
+        if "closed" in order:
+            qs = qs.annotate(
+                closed=Case(When(state__in=OPEN_STATES, then=Value(0)), default=Value(1))
+            )
+        return qs.select_related("directive", "lead_unit", "specialist").order_by(*order)
+
+    def query_string(self, **override) -> str:
+        """The filters as a URL query (without the page), to share or to export."""
+        params = QueryDict(mutable=True)
+        for key in self.data:
+            if key not in ("page", "format") and any(self.data.getlist(key)):
+                params.setlist(key, self.data.getlist(key))
+        for key, value in override.items():
+            params[key] = value
+        return params.urlencode()

@@ -1,0 +1,206 @@
+"""POST endpoints of the workflow steps: parse the step's form, let the action decide, respond.
+
+A refused or invalid step re-renders the task page with the messages next to the fields and
+nothing saved (the action raises before it writes).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from chidao.directives import actions, forms
+from chidao.directives.actions.issue import subassign_targets
+from chidao.directives.models import Cooperation, Difficulty, Extension, Task
+from chidao.directives.views.tasks import render_task
+from chidao.org.permissions import Action, check
+
+
+def _spec(actor, task, d):
+    return actions.TaskSpec(
+        content=d["content"], lead_unit=d["lead_unit"], deadline_date=d["deadline_date"]
+    )
+
+
+# step -> (form, how to call the action with the form's cleaned data, success message)
+STEPS = {
+    "receive": (forms.EmptyForm, lambda a, t, d, f: actions.receive(a, t), _("Task received.")),
+    "update": (
+        forms.ProgressForm,
+        lambda a, t, d, f: actions.post_progress(a, t, d["text"], d["percent"], d["files"]),
+        _("Progress posted."),
+    ),
+    "comment": (
+        forms.TextForm,
+        lambda a, t, d, f: actions.comment(a, t, d["text"]),
+        _("Comment posted."),
+    ),
+    "report": (
+        forms.ReportForm,
+        lambda a, t, d, f: actions.report_done(
+            a,
+            t,
+            result=d["result"],
+            product_number=d["product_number"],
+            product_date=d["product_date"],
+            late_explanation=f.late_explanation(),
+            files=d["files"],
+        ),
+        _("Completion reported."),
+    ),
+    "request_extension": (
+        forms.ExtensionRequestForm,
+        lambda a, t, d, f: actions.request_extension(
+            a, t, proposed_date=d["proposed_date"], reason=d["reason"]
+        ),
+        _("Extension requested."),
+    ),
+    "raise_difficulty": (
+        forms.TextForm,
+        lambda a, t, d, f: actions.raise_difficulty(a, t, d["text"]),
+        _("Difficulty sent."),
+    ),
+    "subassign": (
+        forms.SubassignForm,
+        lambda a, t, d, f: actions.subassign(a, t, _spec(a, t, d)),
+        _("Part assigned."),
+    ),
+    "propose": (
+        forms.NoteForm,
+        lambda a, t, d, f: actions.propose_closing(a, t, d["note"]),
+        _("Proposed for closing."),
+    ),
+    "return_report": (
+        forms.ReasonForm,
+        lambda a, t, d, f: actions.return_task(a, t, d["reason"]),
+        _("Task returned."),
+    ),
+    "return_proposal": (
+        forms.ReasonForm,
+        lambda a, t, d, f: actions.return_task(a, t, d["reason"]),
+        _("Task returned."),
+    ),
+    "confirm": (
+        forms.NoteForm,
+        lambda a, t, d, f: actions.confirm(a, t, d["note"]),
+        _("Task confirmed done."),
+    ),
+    "suspend": (
+        forms.ReasonForm,
+        lambda a, t, d, f: actions.suspend(a, t, d["reason"]),
+        _("Task suspended."),
+    ),
+    "cancel": (
+        forms.ReasonForm,
+        lambda a, t, d, f: actions.cancel(a, t, d["reason"]),
+        _("Task cancelled."),
+    ),
+    "reopen": (
+        forms.ReasonForm,
+        lambda a, t, d, f: actions.reopen(a, t, d["reason"]),
+        _("Task reopened."),
+    ),
+}
+
+
+def step_form(step: str, task: Task, data=None, files=None):
+    form_class = STEPS[step][0]
+    kwargs = {"prefix": step}
+    if form_class is forms.SubassignForm:
+        kwargs["targets"] = subassign_targets(task)
+    return form_class(data, files, **kwargs)
+
+
+def _apply(request, form, act, success: str):
+    """Run the action; on a refusal, move its messages onto the form. True when done."""
+    if not form.is_valid():
+        return False
+    try:
+        act()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error.messages)
+        return False
+    messages.success(request, success)
+    return True
+
+
+@require_POST
+@login_required
+def take_step(request, pk: int, step: str):
+    task = get_object_or_404(Task, pk=pk)
+    check(request.user, Action.VIEW, task)
+    if step not in STEPS:
+        raise Http404
+    _form_class, call, success = STEPS[step]
+    form = step_form(step, task, request.POST, request.FILES)
+    if _apply(request, form, lambda: call(request.user, task, form.cleaned_data, form), success):
+        return redirect("directives:task_detail", pk=task.pk)
+    return render_task(request, task, failed=(step, form), status=422)
+
+
+@require_POST
+@login_required
+def decide_extension(request, pk: int):
+    extension = get_object_or_404(Extension.objects.select_related("task"), pk=pk)
+    task = extension.task
+    check(request.user, Action.VIEW, task)
+    form = forms.ExtensionDecisionForm(request.POST, prefix=f"extension-{pk}")
+
+    def act():
+        d = form.cleaned_data
+        actions.decide_extension(
+            request.user, extension, approve=d["approve"], date=d["date"], note=d["note"]
+        )
+
+    if _apply(request, form, act, _("Decision recorded.")):
+        return redirect("directives:task_detail", pk=task.pk)
+    return render_task(request, task, failed=(f"extension-{pk}", form), status=422)
+
+
+@require_POST
+@login_required
+def answer_difficulty(request, pk: int):
+    difficulty = get_object_or_404(Difficulty.objects.select_related("task"), pk=pk)
+    task = difficulty.task
+    check(request.user, Action.VIEW, task)
+    form = forms.GuidanceForm(request.POST, prefix=f"difficulty-{pk}")
+    if request.POST.get("escalate"):
+        form = forms.NoteForm(request.POST, prefix=f"difficulty-{pk}")
+
+        def act():
+            actions.escalate_difficulty(request.user, difficulty, form.cleaned_data["note"])
+
+        done = _apply(request, form, act, _("Passed up to the next level."))
+    else:
+
+        def act():
+            actions.answer_difficulty(request.user, difficulty, form.cleaned_data["guidance"])
+
+        done = _apply(request, form, act, _("Guidance recorded."))
+    if done:
+        return redirect("directives:task_detail", pk=task.pk)
+    return render_task(request, task, failed=(f"difficulty-{pk}", form), status=422)
+
+
+@require_POST
+@login_required
+def update_cooperation(request, pk: int):
+    cooperation = get_object_or_404(Cooperation.objects.select_related("task"), pk=pk)
+    task = cooperation.task
+    check(request.user, Action.VIEW, task)
+    form = forms.CooperationForm(request.POST, prefix=f"cooperation-{pk}")
+
+    def act():
+        d = form.cleaned_data
+        actions.update_cooperation(request.user, cooperation, d["status"], d["note"])
+
+    if _apply(request, form, act, _("Your unit's share was updated.")):
+        return redirect("directives:task_detail", pk=task.pk)
+    return render_task(request, task, failed=(f"cooperation-{pk}", form), status=422)

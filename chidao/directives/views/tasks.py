@@ -1,0 +1,107 @@
+"""The task list and the task page."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from chidao.core import clock
+from chidao.core.htmx import is_htmx
+from chidao.directives import actions, forms
+from chidao.directives.export import xlsx_response
+from chidao.directives.filters import TaskFilterForm
+from chidao.directives.models import LEVEL_ORDER, Decision, Task
+from chidao.directives.timeliness import Today, colour_of, is_stale, rollup, timeliness_of
+from chidao.org.permissions import Action, can, check
+
+PAGE_SIZE = 50
+
+
+@require_GET
+@login_required
+def task_list(request):
+    """Danh sách nhiệm vụ: filters in the URL, so a list can be shared or exported as it is."""
+    form = TaskFilterForm(request.user, request.GET or None)
+    today = Today.now()
+    tasks = form.tasks(today)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(tasks, today, f"nhiem-vu-{today.date:%Y%m%d}.xlsx")
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(task, timeliness_of(task, today), colour_of(task, today)) for task in page]
+    context = {"form": form, "page": page, "rows": rows, "query": form.query_string()}
+    template = "directives/_task_rows.html" if is_htmx(request) else "directives/task_list.html"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def task_detail(request, pk: int):
+    task = get_object_or_404(Task, pk=pk)
+    check(request.user, Action.VIEW, task)
+    return render_task(request, task)
+
+
+def render_task(request, task: Task, failed=None, status: int = 200):
+    """The task page; ``failed`` = (form key, bound form) re-shows a refused step's input."""
+    from chidao.directives.views.steps import STEPS, step_form
+
+    task = Task.objects.select_related(
+        "directive__signer",
+        "directive__meeting_chair",
+        "lead_unit",
+        "assigner_unit",
+        "directing_leader",
+        "specialist",
+        "sector_block",
+        "parent",
+        "series",
+    ).get(pk=task.pk)
+    person = request.user
+    today = Today.now()
+    failed_key, failed_form = failed or (None, None)
+
+    def form_for(key, make):
+        return failed_form if key == failed_key else make()
+
+    steps = [s for s in actions.available_steps(person, task) if s in STEPS]
+    step_forms = [(s, STEPS[s][2], form_for(s, lambda s=s: step_form(s, task))) for s in steps]
+    extensions = list(task.extensions.select_related("requested_by", "decided_by"))
+    difficulties = list(task.difficulties.select_related("raised_by", "answered_by"))
+    cooperations = list(task.cooperations.select_related("unit"))
+    for cooperation in cooperations:
+        cooperation.task = task
+        if task.is_open and can(person, Action.COOPERATE, cooperation):
+            key = f"cooperation-{cooperation.pk}"
+            cooperation.form = form_for(key, lambda c=cooperation, k=key: forms.CooperationForm(
+                prefix=k, initial={"status": c.status, "note": c.note}))  # fmt: skip
+    may_decide = can(person, Action.DECIDE_EXTENSION, task)
+    for extension in extensions:
+        if may_decide and extension.decision == Decision.PENDING:
+            key = f"extension-{extension.pk}"
+            extension.form = form_for(key, lambda k=key, e=extension: forms.ExtensionDecisionForm(
+                prefix=k, initial={"approve": "yes", "date": e.proposed_date}))  # fmt: skip
+    for difficulty in difficulties:
+        difficulty.task = task
+        if difficulty.is_open and can(person, Action.ANSWER, difficulty):
+            key = f"difficulty-{difficulty.pk}"
+            difficulty.form = form_for(key, lambda k=key: forms.GuidanceForm(prefix=k))
+            difficulty.may_escalate = difficulty.addressed_to != LEVEL_ORDER[-1]
+    children = list(task.children.select_related("lead_unit").order_by("deadline", "pk"))
+    context = {
+        "task": task,
+        "timeliness": timeliness_of(task, today),
+        "colour": colour_of(task, today),
+        "late_now": task.deadline is not None and today.date > task.deadline,
+        "stale": is_stale(task, clock.now()),
+        "step_forms": step_forms,
+        "failed_key": failed_key,
+        "cooperations": cooperations,
+        "events": task.events.select_related("actor").prefetch_related("attachments"),
+        "files": task.attachments.select_related("uploaded_by"),
+        "directive_files": task.directive.attachments.filter(task__isnull=True),
+        "extensions": extensions,
+        "difficulties": difficulties,
+        "children": [(c, timeliness_of(c, today), colour_of(c, today)) for c in children],
+        "rollup": rollup(task, today.date) if children else None,
+    }
+    return render(request, "directives/task_detail.html", context, status=status)
