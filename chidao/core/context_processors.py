@@ -12,6 +12,10 @@ def navigation(request):
     items = [
         ("home", reverse("home"), _("Home")),
         ("tasks", reverse("directives:task_list"), _("Tasks")),
+    ]
+    if permissions.issuing_committees(person).exists():
+        items.append(("enter", reverse("directives:directive_create"), _("Enter a directive")))
+    items += [
         ("units", reverse("org:unit_list"), _("Units")),
         ("people", reverse("org:person_list"), _("People")),
     ]

@@ -5,6 +5,7 @@ from django.db.models import Case, Q, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from chidao.directives.forms import DATE
 from chidao.directives.models import OPEN_STATES, DirectiveKind, State
 from chidao.directives.timeliness import Timeliness, Today, timeliness_q
 from chidao.org import permissions
@@ -19,7 +20,6 @@ SORTS = {
     "-completed": (_("Latest completion first"), ["-completed_on", "-pk"]),
 }
 YES_NO = [("", _("All")), ("yes", _("Confidential only")), ("no", _("Not confidential"))]
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class TaskFilterForm(forms.Form):

@@ -5,7 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from chidao.directives.models import Cause, CooperationStatus
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Typed as dd/mm/yyyy whatever the browser's own locale (a native date field follows the
+# operating system's, which on many office machines is English).
+DATE = forms.DateInput(
+    format="%d/%m/%Y",
+    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -39,7 +44,7 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select):
                 widget.attrs.setdefault("class", "form-select")

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from chidao.directives.views import files, steps, tasks
+from chidao.directives.views import directives, files, steps, tasks
 
 app_name = "directives"
 urlpatterns = [
     path("", tasks.task_list, name="task_list"),
     path("<int:pk>/", tasks.task_detail, name="task_detail"),
+    path("directives/new/", directives.directive_create, name="directive_create"),
+    path("directives/new/row/", directives.task_row, name="task_row"),
+    path("directives/units/", directives.unit_options, name="unit_options"),
+    path("directives/deadline/", directives.deadline_preview, name="deadline_preview"),
+    path("directives/<int:pk>/", directives.directive_detail, name="directive_detail"),
     path("<int:pk>/<slug:step>/", steps.take_step, name="step"),
     path("extensions/<int:pk>/decide/", steps.decide_extension, name="decide_extension"),
     path("difficulties/<int:pk>/answer/", steps.answer_difficulty, name="answer_difficulty"),

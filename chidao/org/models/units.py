@@ -41,6 +41,22 @@ class UnitQuerySet(models.QuerySet):
             qs = qs.filter(search_text__contains=word)
         return qs
 
+    def directed_by(self, committee: "Unit"):
+        """Units that carry out ``committee``'s directives: its departments and agencies (and
+        their subunits), and the committees directly below it — not what lies inside those
+        lower committees, which they direct themselves."""
+        lower = list(
+            Unit.objects.filter(parent=committee, kind=UnitKind.COMMITTEE).values_list(
+                "path", flat=True
+            )
+        )
+        qs = self.filter(path__startswith=committee.path).exclude(pk=committee.pk)
+        qs = qs.exclude(kind__in=(UnitKind.OFFICE, UnitKind.OFFICE_DIVISION))
+        inside_lower = Q(pk__in=[])
+        for path in lower:
+            inside_lower |= Q(path__startswith=path) & ~Q(path=path)
+        return qs.exclude(inside_lower)
+
     def within(self, root: "Unit", include_root: bool = True):
         qs = self.filter(path__startswith=root.path)
         return qs if include_root else qs.exclude(pk=root.pk)

@@ -1,0 +1,157 @@
+"""Entering a directive with its tasks, and the directive's page."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chidao.core import clock
+from chidao.directives import actions
+from chidao.directives.issue_forms import (
+    DirectiveForm,
+    apply_errors,
+    directed_units,
+    new_rows,
+)
+from chidao.directives.models import DeadlineKind, Directive
+from chidao.directives.timeliness import Today, colour_of, timeliness_of
+from chidao.org import permissions
+from chidao.org.models import Unit
+from chidao.workdays.calendar import resolve_date, resolve_working_days
+
+
+def _committee(request) -> Unit:
+    """The committee whose directive is being entered: one the person may enter for."""
+    committees = permissions.issuing_committees(request.user)
+    wanted = request.POST.get("committee") or request.GET.get("committee")
+    committee = committees.filter(pk=wanted).first() if wanted else committees.first()
+    if committee is None:
+        raise PermissionDenied
+    return committee
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def directive_create(request):
+    committee = _committee(request)
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = DirectiveForm(data, files, committee=committee, initial={"issued_on": clock.today()})
+    rows = new_rows(data, committee=committee)
+    if request.method == "POST" and form.is_valid() and rows.is_valid():
+        try:
+            directive = actions.issue_directive(
+                request.user,
+                issuer=committee,
+                tasks=[row.spec() for row in rows.forms],
+                files=form.cleaned_data["files"],
+                **form.directive_fields(),
+            )
+        except ValidationError as error:
+            apply_errors(error, form, rows)
+        else:
+            messages.success(request, _("The directive and its tasks were entered."))
+            return redirect("directives:directive_detail", pk=directive.pk)
+    context = {
+        "form": form,
+        "rows": rows,
+        "committee": committee,
+        "committees": permissions.issuing_committees(request.user),
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "directives/directive_form.html", context, status=status)
+
+
+@require_GET
+@login_required
+def task_row(request):
+    """One more empty task row (htmx), numbered after the rows already on the page."""
+    committee = _committee(request)
+    try:
+        index = int(request.GET.get("index", ""))
+    except ValueError:
+        raise Http404 from None
+    if not 0 <= index < 30:
+        raise Http404
+    rows = new_rows(committee=committee)
+    row = rows._construct_form(index, **rows.get_form_kwargs(index))
+    return render(request, "directives/_task_row.html", {"row": row, "index": index, "oob": True})
+
+
+@require_GET
+@login_required
+def unit_options(request):
+    """Options of a unit picker matching the search, diacritics optional ("so tai chinh")."""
+    committee = _committee(request)
+    selected = {
+        int(value)
+        for key in request.GET
+        if key not in ("q", "committee")
+        for value in request.GET.getlist(key)
+        if value.isdigit()
+    }
+    units = directed_units(committee)
+    query = request.GET.get("q", "").strip()
+    multi = bool(request.GET.get("multi"))
+    found = list(units.search(query)[:50]) if query else list(units[:200])
+    chosen = [u for u in units.filter(pk__in=selected) if u not in found]
+    if not multi and not selected and query and len(found) == 1:
+        selected = {found[0].pk}  # the only match is the one meant
+    context = {"units": chosen + found, "selected": selected, "empty": not multi}
+    return render(request, "directives/_unit_options.html", context)
+
+
+@require_GET
+@login_required
+def deadline_preview(request):
+    """The deadline a row would get, with its explanation, as the person types."""
+    if not permissions.issuing_committees(request.user).exists():
+        raise PermissionDenied
+
+    def param(suffix):
+        for key in request.GET:
+            if key.endswith(suffix):
+                return request.GET.get(key, "").strip()
+        return ""
+
+    parse = forms.DateField().clean  # the active language's input formats (dd/mm/yyyy)
+    try:
+        start = parse(param("issued_on"))
+        kind = param("deadline_kind")
+        if kind == DeadlineKind.WORKING_DAYS:
+            days = int(param("working_days"))
+            if not 1 <= days <= 365:
+                raise ValueError
+            rule = resolve_working_days(start, days)
+        elif kind == DeadlineKind.DATE:
+            rule = resolve_date(parse(param("deadline_date")))
+        else:
+            return HttpResponse("")
+    except (ValueError, ValidationError):
+        return HttpResponse("")
+    return render(request, "directives/_deadline_preview.html", {"rule": rule})
+
+
+@require_GET
+@login_required
+def directive_detail(request, pk: int):
+    directive = get_object_or_404(Directive.objects.select_related("issuer", "signer"), pk=pk)
+    tasks = list(
+        permissions.visible_tasks(request.user)
+        .filter(directive=directive, parent__isnull=True, series__isnull=True)
+        .select_related("lead_unit", "specialist")
+        .order_by("pk")
+    )
+    if not tasks:
+        raise Http404
+    today = Today.now()
+    context = {
+        "directive": directive,
+        "rows": [(t, timeliness_of(t, today), colour_of(t, today)) for t in tasks],
+        "files": directive.attachments.filter(task__isnull=True),
+    }
+    return render(request, "directives/directive_detail.html", context)
