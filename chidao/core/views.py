@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from chidao.directives import dashboard
 from chidao.org import permissions
-from chidao.org.models import FollowAssignment
 
 
 @require_GET
@@ -27,8 +27,6 @@ def home(request):
     person = request.user
     context = {
         "jurisdictions": permissions.jurisdictions(person),
-        "followed": FollowAssignment.objects.filter(specialist=person, is_active=True)
-        .select_related("unit")
-        .order_by("unit__sort_order", "unit__sort_key")[:50],
+        "panels": dashboard.panels(person),
     }
     return render(request, "core/home.html", context)
