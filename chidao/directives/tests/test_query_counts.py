@@ -1,0 +1,54 @@
+"""Lists and home pages cost the same number of queries with 10 tasks as with 200."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from chidao.directives import actions
+from chidao.directives.actions import TaskSpec
+from chidao.directives.tests.conftest import issue
+
+NOW = datetime.datetime(2026, 4, 20, 3, tzinfo=datetime.UTC)
+PAGES = ["/", "/tasks/", "/tasks/?timeliness=overdue&sort=unit", "/tasks/?q=von+dau+tu"]
+
+
+def _tasks(org, people, count, first=0):
+    """``count`` tasks spread over states and units, with cooperations and difficulties."""
+    units = [org.finance, org.health, org.commune_a]
+    for i in range(first, first + count):
+        spec = TaskSpec(
+            content=f"Giải ngân vốn đầu tư công đợt {i}",
+            lead_unit=units[i % 3],
+            cooperating_units=[units[(i + 1) % 3]],
+            directing_leader=people.leader,
+            deadline_date=datetime.date(2026, 3, 10) + datetime.timedelta(days=i % 60),
+        )
+        (task,) = issue(people.specialist, org, people, spec, number=1000 + i)
+        if i % 3 == 0 and task.lead_unit == org.finance:
+            task = actions.receive(people.unit_staff, task)
+            if i % 2:
+                actions.raise_difficulty(people.unit_staff, task, "Thiếu số liệu")
+
+
+def _queries(client, person, path):
+    client.force_login(person)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "who", ["unit_staff", "specialist", "division_head", "office_leader", "leader", "viewer"]
+)
+def test_pages_run_the_same_queries_with_10_and_200_tasks(org, people, client, who):
+    person = getattr(people, who)
+    with time_machine.travel(NOW, tick=False):
+        _tasks(org, people, 10)
+        few = {path: _queries(client, person, path) for path in PAGES}
+        _tasks(org, people, 190, first=10)
+        many = {path: _queries(client, person, path) for path in PAGES}
+    assert many == few
