@@ -10,6 +10,8 @@ import random
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
+
 from chidao.core import clock
 from chidao.demo import contents
 from chidao.demo.org import STARTED_ON
@@ -296,17 +298,17 @@ class Replay:
         if task.product_is_committee_document:
             fields["product_number"] = f"{rng.randint(100, 3999)}/QĐ-UBND"
             fields["product_date"] = day
-        if deadline is not None and day > deadline:
-            cause, explanation, remedy = rng.choice(contents.LATE_REASONS)
-            fields["late_explanation"] = {
-                "cause": cause,
-                "explanation": explanation,
-                "remedy": remedy,
-            }
+        # Given every time: the action asks for it only when the report is in fact late (a step
+        # replayed on the same day as the one before may land a little later than planned).
+        fields["late_explanation"] = self.late_explanation()
         try:
             return self.act(day, actions.report_done, staff, task, **fields)
         except WorkflowError:
             return None
+
+    def late_explanation(self) -> dict:
+        cause, explanation, remedy = self.rng.choice(contents.LATE_REASONS)
+        return {"cause": cause, "explanation": explanation, "remedy": remedy}
 
     def difficulty(self, task: Task, staff: Person, day, committee: Committee) -> None:
         rng = self.rng
@@ -348,7 +350,10 @@ class Replay:
             lead_unit=commune,
             deadline_date=child_deadline,
         )
-        child = self.act(day, actions.subassign, head, task, spec)
+        try:
+            child = self.act(day, actions.subassign, head, task, spec)
+        except ValidationError:
+            return  # the day slipped past the parent's deadline: no part handed down
         if child is None:
             return
         commune_staff = self.staff[commune.pk]
@@ -358,7 +363,8 @@ class Replay:
             report_on = min(child.deadline, self.working_day_after(received, 2, 6))
             if report_on <= self.today:
                 child = self.act(report_on, actions.report_done, commune_staff, child,
-                                 result="Đã triển khai trên địa bàn xã.")  # fmt: skip
+                                 result="Đã triển khai trên địa bàn xã.",
+                                 late_explanation=self.late_explanation())  # fmt: skip
                 close_on = self.working_day_after(report_on, 0, 2)
                 if child and self.rng.random() < 0.8 and close_on <= self.today:
                     child = self.act(close_on, actions.propose_closing, head, child)

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import translation
 
 from chidao.directives.models import (
     Decision,
@@ -84,5 +85,6 @@ def test_directives_look_official(demo):
 
 def test_every_timeline_verifies(demo):
     out = io.StringIO()
-    call_command("verify_timelines", stdout=out)
+    with translation.override("en"):
+        call_command("verify_timelines", stdout=out)  # raises CommandError on a broken chain
     assert "all intact" in out.getvalue()
