@@ -56,6 +56,9 @@ class CooperationInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def has_view_permission(self, request, obj=None):
+        return permissions.may_use_admin_site(request.user)
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -145,7 +148,8 @@ class TaskAdmin(ReadOnlyAdmin):
         )
 
     def save_related(self, request, form, formsets, change):
-        pass  # inlines are read-only
+        for formset in formsets:  # inlines are read-only: nothing to save, nothing to log
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 @admin.register(TaskEvent)

@@ -46,7 +46,7 @@ def verify(task: Task) -> Break | None:
     2. Each event's ``prev_hash`` must be the hash of the one before it.
     3. Each event's stored hash must equal the hash of its content now.
     4. The task's own record of the last hash and the count must match the chain's end (a
-       truncated tail would otherwise go unseen).
+       truncated tail would otherwise go unseen); the break names the last event left.
     """
     previous = ""
     expected_seq = 1
@@ -60,5 +60,5 @@ def verify(task: Task) -> Break | None:
         previous = event.hash
         expected_seq += 1
     if task.event_count != expected_seq - 1 or task.event_head != previous:
-        return Break(task.pk, expected_seq, "truncated")
+        return Break(task.pk, expected_seq - 1, "truncated")  # the last event still there
     return None

@@ -350,7 +350,8 @@ def edit_task(actor, task: Task, reason: str = "", **changes) -> Task:
     specialists = task.lead_unit.follower_candidates()
     if "specialist" in diff and task.specialist and task.specialist not in specialists:
         raise ValidationError({"specialist": _("Not a tracking specialist of this Office.")})
-    task.full_clean(exclude=["directive", "parent", "series", "lead_unit", "assigner_unit"])
+    # Validate what changed (a system-entered or undated task has blanks elsewhere by design).
+    task.full_clean(exclude=[f.name for f in Task._meta.fields if f.name not in diff])
     task.save()
     timeline.record(task, EventKind.EDITED, actor, changes=diff, reason=reason.strip())
     return task

@@ -81,6 +81,7 @@ def decide_extension(
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     if extension.decision != Decision.PENDING:
         raise WorkflowError(_("This extension request has already been decided."))
+    require_state(task, STEPS["request_extension"].from_states, _("decide on an extension"))
     if not approve:
         note = require_text(note, "note", _("Give the reason for rejecting the request."))
     before = task.deadline

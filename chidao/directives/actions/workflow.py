@@ -11,6 +11,7 @@ it; ``available_steps`` reads it for the pages, the functions below enforce it.
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +24,7 @@ from chidao.directives.models import (
     Cause,
     Cooperation,
     CooperationStatus,
+    Decision,
     EventKind,
     LateExplanation,
     State,
@@ -180,6 +182,7 @@ def report_done(
     if errors:
         raise WorkflowError(errors)
     change = _move(task, State.REPORTED)
+    withdraw_pending_extension(task, _("The unit reported the task done."))
     task.completed_on = today
     task.result = result
     task.product_number = product_number.strip()
@@ -229,6 +232,17 @@ def propose_closing(actor, task: Task, note: str = "") -> Task:
 def return_task(actor, task: Task, reason: str) -> Task:
     """Trả lại at either check, with a reason: back to in progress, the report set aside."""
     task = lock(task)
+    require(actor, Action.VIEW, task)
+    # The specialist returns at the first check, an Office leader at the second: from the
+    # other state it is the wrong moment, not a missing right.
+    allowed = [
+        state
+        for state, action in ((State.REPORTED, Action.CHECK), (State.PROPOSED, Action.CONFIRM))
+        if actor is None or can(actor, action, task)
+    ]
+    if not allowed:
+        raise PermissionDenied
+    require_state(task, allowed, str(STEPS["return_report"].label))
     step = "return_report" if task.state == State.REPORTED else "return_proposal"
     task = _enter(actor, task, step)
     reason = require_text(reason, "reason", _("Give the reason for returning the task."))
@@ -255,6 +269,8 @@ def confirm(actor, task: Task, note: str = "") -> Task:
 def _decided(actor, task: Task, step: str, to: State, kind: str, reason: str) -> Task:
     task = _enter(actor, task, step)
     reason = require_text(reason, "reason", _("Give the decision or reason."))
+    if to in (State.SUSPENDED, State.CANCELLED):
+        withdraw_pending_extension(task, str(State(to).label))
     change = _move(task, to)
     task.save(update_fields=["state", "updated"])
     timeline.record(task, kind, actor, reason=reason, **change)
@@ -281,6 +297,14 @@ def reopen(actor, task: Task, reason: str) -> Task:
         Task.objects.filter(pk=task.pk).update(completed_on=None, closed_at=None)
         task.completed_on = task.closed_at = None
     return task
+
+
+def withdraw_pending_extension(task: Task, why: str) -> None:
+    """A request still pending when the work is handed in or stopped is closed unanswered: no
+    decision may later move the deadline of finished work (nor rewrite its statistics)."""
+    task.extensions.filter(decision=Decision.PENDING).update(
+        decision=Decision.WITHDRAWN, decided_at=clock.now(), decision_note=why
+    )
 
 
 def is_awaiting_check(task: Task) -> bool:

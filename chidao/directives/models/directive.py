@@ -71,6 +71,7 @@ class Directive(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
+        blank=True,  # the system itself (imports, recurring periods)
         related_name="+",
         verbose_name=_("entered by"),
     )

@@ -78,6 +78,8 @@ class TaskEvent(models.Model):
         verbose_name = _("task event")
         verbose_name_plural = _("task events")
         ordering = ["task", "seq"]
+        # Related managers and admin actions use the base manager: it must refuse too.
+        base_manager_name = "objects"
         constraints = [
             # Also what stops two concurrent writers from both appending the same step.
             models.UniqueConstraint(fields=["task", "seq"], name="task_event_seq_unique"),

@@ -15,6 +15,7 @@ class Decision(models.TextChoices):
     PENDING = "pending", _("Awaiting decision")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Closed unanswered")  # the work was handed in or stopped first
 
 
 class Extension(models.Model):

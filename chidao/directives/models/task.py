@@ -190,6 +190,7 @@ class Task(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
+        blank=True,  # the system itself (imports, recurring periods)
         related_name="+",
         verbose_name=_("entered by"),
     )
