@@ -6,7 +6,7 @@ the database, so a home page costs the same with ten tasks or ten thousand.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core import clock
@@ -23,6 +23,7 @@ from chidao.org.models import FollowAssignment, Membership, Role, Unit
 from chidao.org.permissions import UNIT_ROLES, jurisdictions
 
 LIMIT = 8
+DEADLINE = F("deadline").asc(nulls_last=True)
 WORKING = [State.RECEIVED, State.IN_PROGRESS]
 NOT_REPORTED = [State.ASSIGNED, *WORKING]
 
@@ -51,7 +52,7 @@ def _rows(qs, today: Today):
     return [(t, timeliness_of(t, today), colour_of(t, today)) for t in tasks]
 
 
-def _shelf(key, title, qs, today, order=("deadline", "pk"), more=""):
+def _shelf(key, title, qs, today, order=(DEADLINE, "pk"), more=""):
     qs = qs.order_by(*order)
     return Shelf(key, title, qs.count(), _rows(qs, today), more)
 

@@ -1,7 +1,7 @@
 """Bộ lọc danh sách nhiệm vụ: the task list's filters, read from and written to the URL."""
 
 from django import forms
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -11,13 +11,15 @@ from chidao.directives.timeliness import Timeliness, Today, timeliness_q
 from chidao.org import permissions
 from chidao.org.models import Person, Role, SectorBlock, Unit
 
+# Orderings written out so that a missing date sorts last on SQLite and PostgreSQL alike.
+DEADLINE = F("deadline").asc(nulls_last=True)
 SORTS = {
-    "deadline": (_("Open first, by deadline"), ["closed", "deadline", "pk"]),
-    "-deadline": (_("Deadline, latest first"), ["-deadline", "-pk"]),
+    "deadline": (_("Open first, by deadline"), ["closed", DEADLINE, "pk"]),
+    "-deadline": (_("Deadline, latest first"), [F("deadline").desc(nulls_last=True), "-pk"]),
     "-assigned": (_("Newest assignment first"), ["-assigned_on", "-pk"]),
     "assigned": (_("Oldest assignment first"), ["assigned_on", "pk"]),
-    "unit": (_("Lead unit"), ["lead_unit__sort_key", "deadline", "pk"]),
-    "-completed": (_("Latest completion first"), ["-completed_on", "-pk"]),
+    "unit": (_("Lead unit"), ["lead_unit__sort_key", DEADLINE, "pk"]),
+    "-completed": (_("Latest completion first"), [F("completed_on").desc(nulls_last=True), "-pk"]),
 }
 YES_NO = [("", _("All")), ("yes", _("Confidential only")), ("no", _("Not confidential"))]
 
@@ -104,6 +106,7 @@ class TaskFilterForm(forms.Form):
         ):
             if data.get(start) and data.get(end) and data[start] > data[end]:
                 self.add_error(end, _("The end of the range is before its start."))
+                data.pop(start, None)  # the whole range is left out, not half of it
         return data
 
     def tasks(self, today: Today):
@@ -111,7 +114,8 @@ class TaskFilterForm(forms.Form):
         qs = permissions.visible_tasks(self.person).exclude(
             deadline_kind="recurring", series__isnull=True
         )
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()  # an invalid filter is reported and left out; the valid ones apply
+        data = getattr(self, "cleaned_data", {})
         if data.get("q"):
             qs = qs.search(data["q"])
         if data.get("state"):

@@ -24,8 +24,10 @@ def leaders_of(committee: Unit):
 
 
 def directed_units(committee: Unit):
-    return Unit.objects.directed_by(committee).filter(is_active=True).order_by(
-        "depth", "sort_order", "sort_key"
+    return (
+        Unit.objects.directed_by(committee)
+        .filter(is_active=True)
+        .order_by("depth", "sort_order", "sort_key")
     )
 
 
@@ -160,5 +162,3 @@ def apply_errors(error, form: DirectiveForm, rows: BaseTaskRows) -> None:
             row.add_error(field if field in row.fields else None, texts)
         else:
             form.add_error(key if key in form.fields else None, texts)
-
-

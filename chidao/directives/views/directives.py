@@ -90,7 +90,7 @@ def unit_options(request):
     selected = {
         int(value)
         for key in request.GET
-        if key not in ("q", "committee")
+        if key not in ("q", "committee", "multi")
         for value in request.GET.getlist(key)
         if value.isdigit()
     }

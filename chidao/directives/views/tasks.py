@@ -87,6 +87,18 @@ def render_task(request, task: Task, failed=None, status: int = 200):
             difficulty.form = form_for(key, lambda k=key: forms.GuidanceForm(prefix=k))
             difficulty.may_escalate = difficulty.addressed_to != LEVEL_ORDER[-1]
     children = list(task.children.select_related("lead_unit").order_by("deadline", "pk"))
+    shown = {key for key, _label, _form in step_forms} | {
+        f"{prefix}-{obj.pk}"
+        for prefix, objects in (
+            ("cooperation", cooperations),
+            ("extension", extensions),
+            ("difficulty", difficulties),
+        )
+        for obj in objects
+        if getattr(obj, "form", None) is not None
+    }
+    # A refused step whose form is no longer offered (someone acted first) still says why.
+    refusal = failed_form.errors if failed_form is not None and failed_key not in shown else None
     context = {
         "task": task,
         "timeliness": timeliness_of(task, today),
@@ -95,6 +107,7 @@ def render_task(request, task: Task, failed=None, status: int = 200):
         "stale": is_stale(task, clock.now()),
         "step_forms": step_forms,
         "failed_key": failed_key,
+        "refusal": refusal,
         "cooperations": cooperations,
         "events": task.events.select_related("actor").prefetch_related("attachments"),
         "files": task.attachments.select_related("uploaded_by"),
