@@ -81,7 +81,8 @@ def _fingerprint():
     return people, tasks
 
 
-def test_the_demo_is_reproducible(db):
+@pytest.mark.django_db(transaction=True)  # flushes between the two loads: no outer transaction
+def test_the_demo_is_reproducible():
     _load("--password", "Demo-2026-mat-khau", "--tasks", "80")
     first = _fingerprint()
     call_command("flush", interactive=False, verbosity=0)
