@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "chidao.org",
     "chidao.workdays",
     "chidao.directives",
+    "chidao.board",
     "chidao.demo",
 ]
 
@@ -157,6 +158,10 @@ CHIDAO_DUE_SOON_WORKING_DAYS = env_int("CHIDAO_DUE_SOON_WORKING_DAYS", 3)
 CHIDAO_STALE_AFTER_DAYS = env_int("CHIDAO_STALE_AFTER_DAYS", 14)
 # How many extensions one task may be granted.
 CHIDAO_MAX_EXTENSIONS = env_int("CHIDAO_MAX_EXTENSIONS", 2)
+# Display boards: how long a computed snapshot may be reused (it is recomputed at once when a
+# task changes; this only bounds memory), and how often the screens ask for news.
+CHIDAO_BOARD_CACHE_SECONDS = env_int("CHIDAO_BOARD_CACHE_SECONDS", 300)
+CHIDAO_BOARD_POLL_SECONDS = env_int("CHIDAO_BOARD_POLL_SECONDS", 10)
 # Attached files: largest size, in megabytes.
 CHIDAO_UPLOAD_MAX_MB = env_int("CHIDAO_UPLOAD_MAX_MB", 20)
 

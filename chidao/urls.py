@@ -22,5 +22,6 @@ urlpatterns = [
     ),
     path("org/", include("chidao.org.urls")),
     path("tasks/", include("chidao.directives.urls")),
+    path("board/", include("chidao.board.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -225,6 +225,8 @@ class Task(models.Model):
             models.Index(fields=["state", "deadline"], name="task_state_deadline_idx"),
             # A leader's tasks.
             models.Index(fields=["directing_leader", "state"], name="task_leader_state_idx"),
+            # The newest change, which keys the display boards' shared snapshot.
+            models.Index(fields=["updated"], name="task_updated_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,105 @@
+"""Screens in the admin site: create, name, rotate and revoke their secret links.
+
+The link is shown once, in the message after creating or rotating; the database keeps only its
+hash. Rotating gives a new link and kills the old one at once; revoking kills it for good.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from chidao.board.models import Screen
+from chidao.core import clock
+from chidao.org import permissions
+from chidao.org.models import SectorBlock
+
+
+@admin.register(Screen)
+class ScreenAdmin(admin.ModelAdmin):
+    list_display = ("name", "committee", "sector_block", "is_active", "created", "rotated_at")
+    list_filter = ("is_active",)
+    fields = ("name", "committee", "sector_block")
+    actions = ["rotate", "revoke"]
+
+    def has_module_permission(self, request):
+        return permissions.may_use_admin_site(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.may_use_admin_site(request.user)
+
+    def has_add_permission(self, request):
+        return permissions.may_use_admin_site(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.may_use_admin_site(request.user)
+        return obj.is_active and permissions.can(
+            request.user, permissions.Action.MANAGE, obj.committee
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked screens stay listed: who had which screen is history
+
+    def get_queryset(self, request):
+        scope = permissions.manageable_units(request.user)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(committee__in=scope)
+            .select_related("committee", "sector_block")
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scope = permissions.manageable_units(request.user)
+        if db_field.name == "committee":
+            kwargs["queryset"] = scope.filter(kind="committee")
+        elif db_field.name == "sector_block":
+            kwargs["queryset"] = SectorBlock.objects.filter(committee__in=scope)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not permissions.can(request.user, permissions.Action.MANAGE, obj.committee):
+            raise PermissionDenied
+        if obj.sector_block and obj.sector_block.committee_id != obj.committee_id:
+            raise PermissionDenied
+        if not change:
+            token = obj.new_token()
+            obj.created_by = request.user
+            super().save_model(request, obj, form, change)
+            self._show_link(request, obj, token)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def _show_link(self, request, screen: Screen, token: str) -> None:
+        url = request.build_absolute_uri(reverse("board:board", args=[token]))
+        messages.warning(
+            request,
+            format_html(
+                "{} <strong>{}</strong>: <code>{}</code>",
+                _("Open this link on the screen; it is shown only now."),
+                screen.name,
+                url,
+            ),
+        )
+
+    @admin.action(description=_("Give the selected screens new links (the old ones stop)"))
+    def rotate(self, request, queryset):
+        for screen in queryset.filter(is_active=True):
+            if not permissions.can(request.user, permissions.Action.MANAGE, screen.committee):
+                raise PermissionDenied
+            token = screen.new_token()
+            screen.rotated_at = clock.now()
+            screen.save(update_fields=["token_hash", "rotated_at"])
+            self._show_link(request, screen, token)
+
+    @admin.action(description=_("Revoke the selected screens"))
+    def revoke(self, request, queryset):
+        for screen in queryset.filter(is_active=True):
+            if not permissions.can(request.user, permissions.Action.MANAGE, screen.committee):
+                raise PermissionDenied
+            screen.is_active = False
+            screen.revoked_at = clock.now()
+            screen.save(update_fields=["is_active", "revoked_at"])
+        self.message_user(request, _("The screens' links no longer open anything."))

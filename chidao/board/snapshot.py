@@ -1,0 +1,153 @@
+"""What a screen shows, computed once per short interval (or per change) for all its screens.
+
+Every number comes from the domain's own counting rules (``chidao.directives.timeliness``), so
+the board, the dashboard and the statistics can never disagree. Nothing personal is shown: no
+names of people, only units and the tasks' own words; confidential directives never appear.
+"""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
+
+from chidao.core import clock
+from chidao.directives.models import OPEN_STATES, State, Task
+from chidao.directives.timeliness import (
+    Counts,
+    Today,
+    countable,
+    counting_groups,
+    done_late_q,
+    done_on_time_q,
+    due_soon_q,
+    open_overdue_q,
+    open_within_q,
+)
+from chidao.org.models import Unit
+
+OVERDUE_ITEMS = 300  # more than any screen can page through in a refresh cycle
+DUE_SOON_ITEMS = 100
+
+
+@dataclass(frozen=True)
+class Item:
+    content: str
+    unit: str
+    deadline: str  # dd/mm/yyyy
+    days: int  # days overdue, or working days left
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    unit_id: int
+    name: str
+    total: int
+    done_on_time: int
+    done_late: int
+    open_within: int
+    open_overdue: int
+    due_soon: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    title: str
+    generated_at: str  # ISO, local time
+    counts: Counts
+    units: list[UnitRow]
+    overdue: list[Item]
+    due_soon: list[Item]
+    etag: str
+
+
+def board_tasks(committee: Unit, sector_block=None):
+    """The tasks a committee's board counts: its own directives' tasks (not the parts its units
+    hand down, which are counted in their parent), never a confidential one."""
+    qs = countable(
+        Task.objects.filter(
+            directive__issuer=committee,
+            directive__is_confidential=False,
+            parent__isnull=True,
+        )
+    )
+    if sector_block is not None:
+        qs = qs.filter(sector_block=sector_block)
+    return qs
+
+
+def compute(committee: Unit, sector_block=None) -> Snapshot:
+    today = Today.now()
+    tasks = board_tasks(committee, sector_block)
+    counts = counting_groups(tasks, today.date)
+    counted = tasks.exclude(state=State.CANCELLED)
+    rows = (
+        counted.values("lead_unit")
+        .annotate(
+            total=Count("pk", filter=~Q(state=State.SUSPENDED)),
+            done_on_time=Count("pk", filter=done_on_time_q()),
+            done_late=Count("pk", filter=done_late_q()),
+            open_within=Count("pk", filter=open_within_q(today.date)),
+            open_overdue=Count("pk", filter=Q(state__in=OPEN_STATES) & open_overdue_q(today.date)),
+            due_soon=Count("pk", filter=due_soon_q(today)),
+        )
+        .order_by()
+    )
+    names = dict(
+        Unit.objects.filter(pk__in=[r["lead_unit"] for r in rows]).values_list("pk", "name")
+    )
+    units = sorted(
+        (UnitRow(unit_id=r["lead_unit"], name=names.get(r["lead_unit"], ""), **{
+            k: r[k] for k in ("total", "done_on_time", "done_late", "open_within",
+                              "open_overdue", "due_soon")
+        }) for r in rows),
+        key=lambda row: (-row.open_overdue, -row.due_soon, row.name),
+    )  # fmt: skip
+    overdue = [
+        Item(t.content, t.lead_unit.name, f"{t.deadline:%d/%m/%Y}", (today.date - t.deadline).days)
+        for t in counted.filter(Q(state__in=OPEN_STATES) & open_overdue_q(today.date))
+        .select_related("lead_unit")
+        .order_by("deadline", "pk")[:OVERDUE_ITEMS]
+    ]
+    soon = [
+        Item(t.content, t.lead_unit.name, f"{t.deadline:%d/%m/%Y}", (t.deadline - today.date).days)
+        for t in counted.filter(due_soon_q(today))
+        .select_related("lead_unit")
+        .order_by("deadline", "pk")[:DUE_SOON_ITEMS]
+    ]
+    title = committee.name + (f" — {sector_block.name}" if sector_block else "")
+    body = {"counts": asdict(counts), "units": [asdict(u) for u in units],
+            "overdue": [asdict(i) for i in overdue], "soon": [asdict(i) for i in soon],
+            "today": today.date.isoformat(), "title": title}  # fmt: skip
+    etag = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32]
+    return Snapshot(
+        title=title,
+        generated_at=clock.now().astimezone().isoformat(),
+        counts=counts,
+        units=units,
+        overdue=overdue,
+        due_soon=soon,
+        etag=etag,
+    )
+
+
+def get(committee: Unit, sector_block=None) -> Snapshot:
+    """The shared snapshot, recomputed only when a task changed or the day turned.
+
+    The key carries the newest change of any task (one indexed MAX) and today's date, so a
+    change anywhere shows at the next poll, in every process, with or without a shared cache;
+    all screens of the same scope share one computation.
+    """
+    newest = Task.objects.aggregate(newest=Max("updated"))["newest"]
+    stamp = newest.timestamp() if newest else 0
+    key = (
+        f"board:{committee.pk}:{sector_block.pk if sector_block else '-'}:"
+        f"{clock.today().isoformat()}:{stamp}"
+    )
+    snapshot = cache.get(key)
+    if snapshot is None:
+        snapshot = compute(committee, sector_block)
+        cache.set(key, snapshot, settings.CHIDAO_BOARD_CACHE_SECONDS)
+    return snapshot

@@ -1,0 +1,1 @@
+from chidao.directives.tests.conftest import task  # noqa: F401 (the shared task fixture)
