@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from chidao.board import views as board_views
 from chidao.core import views as core_views
 
 urlpatterns = [
@@ -23,5 +24,6 @@ urlpatterns = [
     path("org/", include("chidao.org.urls")),
     path("tasks/", include("chidao.directives.urls")),
     path("board/", include("chidao.board.urls")),
+    path("dashboard/", board_views.dashboard, name="dashboard"),
     path("admin/", admin.site.urls),
 ]

@@ -1,12 +1,15 @@
 """The kiosk board: no login, a secret link per screen, one shared snapshot, 304 when unchanged."""
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseNotModified
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
-from chidao.board import snapshot
+from chidao.board import snapshot, stats
+from chidao.board.forms import ScopeForm
 from chidao.board.models import Screen
 
 ITEMS_PER_PAGE = 6
@@ -68,3 +71,21 @@ def board_data(request, token: str):
     response = render(request, "board/_body.html", context)
     response["ETag"] = etag
     return _private(response)
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    """Bảng điều hành: the counts for a period and scope, with the trend, ranking and ageing."""
+    form = ScopeForm(request.user, request.GET)
+    values = form.values()
+    scope = stats.Scope(
+        start=values["start"],
+        end=values["end"],
+        unit=values.get("unit"),
+        sector_block=values.get("sector_block"),
+    )
+    board = stats.build(request.user, scope)
+    peak = max([t[1] + t[2] + t[3] for t in board.trend] + [1])
+    context = {"form": form, "d": board, "peak": peak, "list_url": reverse("directives:task_list")}
+    return render(request, "board/dashboard.html", context)

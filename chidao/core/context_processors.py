@@ -12,6 +12,7 @@ def navigation(request):
     items = [
         ("home", reverse("home"), _("Home")),
         ("tasks", reverse("directives:task_list"), _("Tasks")),
+        ("dashboard", reverse("dashboard"), _("Statistics")),
     ]
     if permissions.issuing_committees(person).exists():
         items.append(("enter", reverse("directives:directive_create"), _("Enter a directive")))

@@ -48,6 +48,7 @@ class TaskFilterForm(forms.Form):
     sector_block = forms.ModelChoiceField(
         label=_("Sector block"), queryset=SectorBlock.objects.none(), required=False
     )
+    no_block = forms.BooleanField(label=_("without a sector block"), required=False)
     kind = forms.ChoiceField(
         label=_("Directive kind"), choices=[("", _("All")), *DirectiveKind.choices], required=False
     )
@@ -59,6 +60,14 @@ class TaskFilterForm(forms.Form):
     completed_to = forms.DateField(label=_("Completed to"), required=False, widget=DATE)
     confidential = forms.ChoiceField(label=_("Confidential"), choices=YES_NO, required=False)
     difficulties = forms.BooleanField(label=_("with open difficulties"), required=False)
+    level = forms.ChoiceField(
+        label=_("Which tasks"),
+        choices=[
+            ("", _("All, with the parts handed down to lower units")),
+            ("top", _("Only those assigned by the directive (as in the statistics)")),
+        ],
+        required=False,
+    )
     sort = forms.ChoiceField(
         label=_("Sort"),
         choices=[(key, label) for key, (label, _order) in SORTS.items()],
@@ -90,7 +99,7 @@ class TaskFilterForm(forms.Form):
     GRID = (
         "unit", "leader", "specialist", "sector_block", "kind", "confidential",
         "assigned_from", "assigned_to", "deadline_from", "deadline_to",
-        "completed_from", "completed_to",
+        "completed_from", "completed_to", "level",
     )  # fmt: skip
 
     def grid_fields(self):
@@ -138,6 +147,8 @@ class TaskFilterForm(forms.Form):
         ):
             if data.get(name):
                 qs = qs.filter(**{field: data[name]})
+        if data.get("no_block"):
+            qs = qs.filter(sector_block__isnull=True)
         if data.get("kind"):
             qs = qs.filter(directive__kind=data["kind"])
         for name, lookup in (
@@ -154,6 +165,8 @@ class TaskFilterForm(forms.Form):
             qs = qs.filter(directive__is_confidential=data["confidential"] == "yes")
         if data.get("difficulties"):
             qs = qs.with_open_difficulties()
+        if data.get("level") == "top":
+            qs = qs.filter(parent__isnull=True)
         order = SORTS.get(data.get("sort") or "deadline")[1]
         if "closed" in order:
             qs = qs.annotate(
