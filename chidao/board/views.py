@@ -85,7 +85,7 @@ def dashboard(request):
         unit=values.get("unit"),
         sector_block=values.get("sector_block"),
     )
-    board = stats.build(request.user, scope)
+    board = stats.cached_build(request.user, scope)
     peak = max([t[1] + t[2] + t[3] for t in board.trend] + [1])
     context = {"form": form, "d": board, "peak": peak, "list_url": reverse("directives:task_list")}
     return render(request, "board/dashboard.html", context)
