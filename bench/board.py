@@ -71,6 +71,10 @@ with transaction.atomic():
         if len(batch) == 5000:
             Task.objects.bulk_create(batch); batch = []
     Task.objects.bulk_create(batch)
+from django.db import connection
+if connection.vendor == "postgresql":
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # what autovacuum does after a bulk load
 screen = Screen(name="Bench", committee=province)
 token = screen.new_token(); screen.save()
 started = time.perf_counter(); snapshot.compute(province)

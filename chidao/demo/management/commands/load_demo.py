@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from chidao.board.models import Screen
 from chidao.demo import org
 from chidao.demo import tasks as demo_tasks
 from chidao.org.models import Person, Unit
@@ -50,10 +51,17 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo = org.build(password)
             count = demo_tasks.build(demo.province, timezone.localdate(), target=tasks)
+            screen = Screen(name=_("Hall"), committee=demo.province)
+            token = screen.new_token()
+            screen.save()
         self.stdout.write(
             self.style.SUCCESS(_("Demo data loaded: %(count)s tasks.") % {"count": count})
         )
         self._print_logins(password, demo.logins)
+        self.stdout.write(
+            _("Display board of the hall (shown only now; make others in the admin site): %(p)s")
+            % {"p": f"/board/{token}/"}
+        )
 
     def _print_logins(self, password, logins):
         seen_roles = {}
