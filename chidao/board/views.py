@@ -1,5 +1,7 @@
 """The kiosk board: no login, a secret link per screen, one shared snapshot, 304 when unchanged."""
 
+import math
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseNotModified
@@ -13,6 +15,8 @@ from chidao.board.forms import ScopeForm
 from chidao.board.models import Screen
 
 ITEMS_PER_PAGE = 6
+UNITS_PER_PAGE = 12
+SOON_PER_PAGE = 3
 
 
 def _screen(token: str) -> Screen:
@@ -29,21 +33,31 @@ def _private(response):
     return response
 
 
-def _page(items: list, page: int):
-    pages = max(1, -(-len(items) // ITEMS_PER_PAGE))
+def _page(items: list, page: int, size: int):
+    """The ``page``-th slice of ``items``, going round: each list pages at its own length."""
+    pages = max(1, -(-len(items) // size))
     page %= pages
-    return items[page * ITEMS_PER_PAGE : (page + 1) * ITEMS_PER_PAGE], page, pages
+    return items[page * size : (page + 1) * size], page, pages
 
 
 def _context(screen: Screen, snap, page: int) -> dict:
-    overdue, page, pages = _page(snap.overdue, page)
+    overdue, overdue_page, pages = _page(snap.overdue, page, ITEMS_PER_PAGE)
+    units, units_page, unit_pages = _page(snap.units, page, UNITS_PER_PAGE)
+    soon, _soon_page, soon_pages = _page(snap.due_soon, page, SOON_PER_PAGE)
     return {
         "screen": screen,
         "snap": snap,
         "overdue": overdue,
-        "page": page,
+        "units": units,
+        "soon": soon,
+        "page": overdue_page,
         "pages": pages,
-        "first_number": page * ITEMS_PER_PAGE,
+        "units_page": units_page,
+        "unit_pages": unit_pages,
+        "first_number": overdue_page * ITEMS_PER_PAGE,
+        # After this many pages every list is back at its start: the screen counts pages modulo
+        # it, so its requests repeat and the browser can revalidate them (304).
+        "cycle": math.lcm(pages, unit_pages, soon_pages),
         "poll_seconds": settings.CHIDAO_BOARD_POLL_SECONDS,
     }
 
@@ -65,7 +79,7 @@ def board_data(request, token: str):
     except ValueError:
         page = 0
     context = _context(screen, snap, page)
-    etag = f'"{snap.etag}-{context["page"]}"'
+    etag = f'"{snap.etag}-{page}"'
     if etag in request.headers.get("If-None-Match", ""):
         return _private(HttpResponseNotModified(headers={"ETag": etag}))
     response = render(request, "board/_body.html", context)

@@ -8,7 +8,14 @@
     return pad(d.getHours()) + ":" + pad(d.getMinutes()) + " " + pad(d.getDate()) + "/" +
       pad(d.getMonth() + 1) + "/" + d.getFullYear();
   };
-  window.chidaoBoard = { nextPage: function () { page = (page + 1) % 1000; return page; } };
+  window.chidaoBoard = {
+    nextPage: function () {
+      var marker = document.getElementById("board-cycle");
+      var cycle = marker ? parseInt(marker.dataset.cycle, 10) || 1 : 1;
+      page = (page + 1) % cycle;
+      return page;
+    }
+  };
 
   function status(lost) {
     var el = document.getElementById("board-status");
