@@ -17,7 +17,8 @@ run: install assets var/secret_key var/demo_password
 	@export SECRET_KEY_FILE=var/secret_key HTTPS=false; \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py collectstatic --noinput -v0 && \
-	$(BIN)/python manage.py load_demo --if-empty --password-file var/demo_password && \
+	$(BIN)/python manage.py load_demo --if-empty --password-file var/demo_password \
+	  --base-url http://$(HOST):$(PORT) && \
 	echo "Chỉ đạo: http://$(HOST):$(PORT)/" && \
 	exec $(BIN)/gunicorn chidao.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 	  --access-logfile - --graceful-timeout 20

@@ -26,6 +26,9 @@ class Command(BaseCommand):
         source.add_argument("--password", help="Password of every demo account.")
         source.add_argument("--password-file", type=Path, help="File holding that password.")
         parser.add_argument(
+            "--base-url", default="", help="Where the site is served, to print full links."
+        )
+        parser.add_argument(
             "--tasks",
             type=int,
             default=600,
@@ -34,7 +37,14 @@ class Command(BaseCommand):
 
     @translation.override(settings.LANGUAGE_CODE)
     def handle(
-        self, *args, if_empty=False, password=None, password_file=None, tasks=600, **options
+        self,
+        *args,
+        if_empty=False,
+        password=None,
+        password_file=None,
+        tasks=600,
+        base_url="",
+        **options,
     ):
         if password_file:
             if not password_file.exists():
@@ -60,7 +70,7 @@ class Command(BaseCommand):
         self._print_logins(password, demo.logins)
         self.stdout.write(
             _("Display board of the hall (shown only now; make others in the admin site): %(p)s")
-            % {"p": f"/board/{token}/"}
+            % {"p": f"{base_url.rstrip('/')}/board/{token}/"}
         )
 
     def _print_logins(self, password, logins):
