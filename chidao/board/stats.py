@@ -228,10 +228,18 @@ def cached_build(person, scope: Scope) -> Dashboard:
     cache until a task changes or the day turns; the key includes who asks, since what one sees
     depends on one's roles."""
     newest = Task.objects.aggregate(newest=Max("updated"))["newest"]
+    units_changed = Unit.objects.aggregate(newest=Max("updated"))["newest"]
+    # What the person may see now (their active roles), and the tree as it is now: a role
+    # ended or a unit moved must not be answered from a cache built before.
+    rights = ",".join(
+        sorted(f"{j.role}@{j.root.pk}" for j in permissions.jurisdictions(person))
+    ) + ("!" if person.is_superuser else "")
     key = "dashboard:" + ":".join(
         str(part)
         for part in (
             person.pk,
+            rights,
+            units_changed.timestamp() if units_changed else 0,
             scope.start,
             scope.end,
             scope.unit.pk if scope.unit else "-",

@@ -12,7 +12,7 @@ from chidao.directives.export import xlsx_response
 from chidao.directives.filters import TaskFilterForm
 from chidao.directives.models import LEVEL_ORDER, Decision, Task
 from chidao.directives.timeliness import Today, colour_of, is_stale, rollup, timeliness_of
-from chidao.org.permissions import Action, can, check
+from chidao.org.permissions import Action, can, check, visible_tasks
 
 PAGE_SIZE = 50
 
@@ -86,7 +86,12 @@ def render_task(request, task: Task, failed=None, status: int = 200):
             key = f"difficulty-{difficulty.pk}"
             difficulty.form = form_for(key, lambda k=key: forms.GuidanceForm(prefix=k))
             difficulty.may_escalate = difficulty.addressed_to != LEVEL_ORDER[-1]
-    children = list(task.children.select_related("lead_unit").order_by("deadline", "pk"))
+    children = list(
+        visible_tasks(person)
+        .filter(parent=task)
+        .select_related("lead_unit")
+        .order_by("deadline", "pk")
+    )
     shown = {key for key, _label, _form in step_forms} | {
         f"{prefix}-{obj.pk}"
         for prefix, objects in (
@@ -115,6 +120,9 @@ def render_task(request, task: Task, failed=None, status: int = 200):
         "extensions": extensions,
         "difficulties": difficulties,
         "children": [(c, timeliness_of(c, today), colour_of(c, today)) for c in children],
+        # The task a part came from is named only to those who may see it.
+        "parent_visible": task.parent_id is not None and can(person, Action.VIEW, task.parent),
+        "series_visible": task.series_id is not None and can(person, Action.VIEW, task.series),
         "rollup": rollup(task, today.date) if children else None,
     }
     return render(request, "directives/task_detail.html", context, status=status)
