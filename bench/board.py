@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pages import PASSWORD, ROOT, free_port, hammer, manage, opener_for
+from pages import PASSWORD, ROOT, hammer, manage, opener_for, serve
 
 PYTHON = sys.executable
 
@@ -114,20 +114,7 @@ def main():
     token = values["TOKEN"].strip()
     province = values["PROVINCE"].strip()
 
-    port = free_port()
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "chidao.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz").read()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with serve(env, args.workers) as base:
         anonymous = urllib.request.build_opener()
         data_url = f"{base}/board/{token}/data/?page=0"
         etag = anonymous.open(data_url).headers["ETag"]
@@ -156,9 +143,6 @@ def main():
             p95 = timings[max(int(len(timings) * 0.95) - 1, 0)]
             print(f"{label:32} {median * 1000:10.1f} {p95 * 1000:8.1f} "
                   f"{len(timings) / args.seconds:8.1f}")  # fmt: skip
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 if __name__ == "__main__":

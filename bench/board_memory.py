@@ -14,12 +14,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pages import PASSWORD, ROOT, free_port, manage
+from pages import PASSWORD, ROOT, manage, serve
 from playwright.sync_api import sync_playwright
 
 PYTHON = sys.executable
@@ -49,40 +48,25 @@ def main():
          "t = s.new_token(); s.save(); print(t)"],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     ).stdout.strip().splitlines()[-1]  # fmt: skip
-    port = free_port()
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "chidao.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--log-level", "warning"], cwd=ROOT, env=env,
-    )  # fmt: skip
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz").read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=["--no-sandbox"]
-            )
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
-            page.goto(f"http://127.0.0.1:{port}/board/{token}/")
-            cdp = page.context.new_cdp_session(page)
-            print(f"polling every {args.poll} s; minute, JS heap used (KB), DOM nodes")
-            for minute in range(int(args.minutes) + 1):
-                if minute:
-                    for _ in range(6):
-                        time.sleep(10)
-                        subprocess.run([PYTHON, "manage.py", "shell", "-c", TOUCH], cwd=ROOT,
-                                       env=env, check=True, capture_output=True)  # fmt: skip
-                cdp.send("HeapProfiler.collectGarbage")
-                heap = cdp.send("Runtime.getHeapUsage")["usedSize"] // 1024
-                nodes = page.evaluate("document.getElementsByTagName('*').length")
-                print(f"{minute:6d} {heap:10d} {nodes:8d}", flush=True)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(10)
+    with serve(env, 2) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
+        )
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(f"{base}/board/{token}/")
+        cdp = page.context.new_cdp_session(page)
+        print(f"polling every {args.poll} s; minute, JS heap used (KB), DOM nodes")
+        for minute in range(int(args.minutes) + 1):
+            if minute:
+                for _ in range(6):
+                    time.sleep(10)
+                    subprocess.run([PYTHON, "manage.py", "shell", "-c", TOUCH], cwd=ROOT,
+                                   env=env, check=True, capture_output=True)  # fmt: skip
+            cdp.send("HeapProfiler.collectGarbage")
+            heap = cdp.send("Runtime.getHeapUsage")["usedSize"] // 1024
+            nodes = page.evaluate("document.getElementsByTagName('*').length")
+            print(f"{minute:6d} {heap:10d} {nodes:8d}", flush=True)
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ throughput. Nothing here is a pass/fail test.
 """
 
 import argparse
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -48,6 +49,29 @@ def free_port() -> int:
 def manage(env, *args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)  # fmt: skip
+
+
+@contextlib.contextmanager
+def serve(env, workers: int):
+    """gunicorn on a free port, ready (its health check answers) when the block starts."""
+    port = free_port()
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "chidao.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz").read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def opener_for(base: str, username: str):
@@ -110,20 +134,7 @@ def main():
     manage(env, "load_demo", "--password", PASSWORD, "--tasks", str(args.tasks))
     print(f"demo loaded in {time.perf_counter() - started:.1f} s ({env['DATABASE_URL'][:10]}…)")
 
-    port = free_port()
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "chidao.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz").read()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with serve(env, args.workers) as base:
         task = subprocess.run(
             [PYTHON, "manage.py", "shell", "-c",
              "from chidao.directives.models import Task; "
@@ -140,9 +151,6 @@ def main():
             p95 = timings[int(len(timings) * 0.95) - 1]
             print(f"{label:32} {statistics.median(timings) * 1000:10.1f} {p95 * 1000:8.1f} "
                   f"{len(timings) / args.seconds:8.1f}")  # fmt: skip
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 if __name__ == "__main__":

@@ -14,17 +14,16 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q
 
 from chidao.core import clock
-from chidao.directives.models import OPEN_STATES, State, Task
+from chidao.directives.models import OPEN_STATES, Task
 from chidao.directives.timeliness import (
     Counts,
     Today,
     countable,
+    counted,
     counting_groups,
-    done_late_q,
-    done_on_time_q,
+    counts_by,
     due_soon_q,
     open_overdue_q,
-    open_within_q,
 )
 from chidao.org.models import Unit
 
@@ -82,19 +81,9 @@ def compute(committee: Unit, sector_block=None) -> Snapshot:
     today = Today.now()
     tasks = board_tasks(committee, sector_block)
     counts = counting_groups(tasks, today.date)
-    counted = tasks.exclude(state=State.CANCELLED)
-    rows = (
-        counted.values("lead_unit")
-        .annotate(
-            total=Count("pk", filter=~Q(state=State.SUSPENDED)),
-            done_on_time=Count("pk", filter=done_on_time_q()),
-            done_late=Count("pk", filter=done_late_q()),
-            open_within=Count("pk", filter=open_within_q(today.date)),
-            open_overdue=Count("pk", filter=Q(state__in=OPEN_STATES) & open_overdue_q(today.date)),
-            due_soon=Count("pk", filter=due_soon_q(today)),
-        )
-        .order_by()
-    )
+    due_soon = Count("pk", filter=due_soon_q(today))
+    rows = counts_by(tasks, "lead_unit", today.date, due_soon=due_soon)
+    open_tasks = counted(tasks)
     names = dict(
         Unit.objects.filter(pk__in=[r["lead_unit"] for r in rows]).values_list("pk", "name")
     )
@@ -107,13 +96,13 @@ def compute(committee: Unit, sector_block=None) -> Snapshot:
     )  # fmt: skip
     overdue = [
         Item(t.content, t.lead_unit.name, f"{t.deadline:%d/%m/%Y}", (today.date - t.deadline).days)
-        for t in counted.filter(Q(state__in=OPEN_STATES) & open_overdue_q(today.date))
+        for t in open_tasks.filter(Q(state__in=OPEN_STATES) & open_overdue_q(today.date))
         .select_related("lead_unit")
         .order_by("deadline", "pk")[:OVERDUE_ITEMS]
     ]
     soon = [
         Item(t.content, t.lead_unit.name, f"{t.deadline:%d/%m/%Y}", (t.deadline - today.date).days)
-        for t in counted.filter(due_soon_q(today))
+        for t in open_tasks.filter(due_soon_q(today))
         .select_related("lead_unit")
         .order_by("deadline", "pk")[:DUE_SOON_ITEMS]
     ]

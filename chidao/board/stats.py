@@ -15,17 +15,16 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core import clock
-from chidao.directives.models import OPEN_STATES, DirectiveKind, State, Task
+from chidao.directives.models import OPEN_STATES, DirectiveKind, Task
 from chidao.directives.timeliness import (
     Counts,
     Today,
-    after_extension_q,
     countable,
     counting_groups,
+    counts_by,
     done_late_q,
     done_on_time_q,
     open_overdue_q,
-    open_within_q,
 )
 from chidao.org import permissions
 from chidao.org.models import SectorBlock, Unit
@@ -101,28 +100,6 @@ def group_links(scope: Scope, **extra) -> dict[str, str]:
     return links
 
 
-def _counts(row: dict) -> Counts:
-    return Counts(**{name: row.get(name, 0) for name in Counts.__dataclass_fields__})
-
-
-def _grouped(qs, key: str, today: datetime.date):
-    """Counting groups per value of ``key``, in one query."""
-    return (
-        qs.exclude(state=State.CANCELLED)
-        .values(key)
-        .annotate(
-            total=Count("pk", filter=~Q(state=State.SUSPENDED)),
-            done_on_time=Count("pk", filter=done_on_time_q()),
-            done_on_time_after_extension=Count("pk", filter=after_extension_q()),
-            done_late=Count("pk", filter=done_late_q()),
-            open_within=Count("pk", filter=open_within_q(today)),
-            open_overdue=Count("pk", filter=Q(state__in=OPEN_STATES) & open_overdue_q(today)),
-            suspended=Count("pk", filter=Q(state=State.SUSPENDED)),
-        )
-        .order_by()
-    )
-
-
 @dataclass
 class Dashboard:
     scope: Scope
@@ -176,12 +153,12 @@ def build(person, scope: Scope, today: Today | None = None) -> Dashboard:
         month = following
 
     # Units ranked by their on-time rate among completed tasks.
-    rows = list(_grouped(tasks, "lead_unit", today.date))
+    rows = list(counts_by(tasks, "lead_unit", today.date))
     names = dict(
         Unit.objects.filter(pk__in=[r["lead_unit"] for r in rows]).values_list("pk", "name")
     )
     ranking = [
-        Row(names.get(r["lead_unit"], ""), _counts(r), group_links(scope, unit=r["lead_unit"]))
+        Row(names.get(r["lead_unit"], ""), Counts.of(r), group_links(scope, unit=r["lead_unit"]))
         for r in rows
     ]
     ranking.sort(key=lambda row: (-row.counts.on_time_rate, -row.counts.done, row.label))
@@ -201,15 +178,15 @@ def build(person, scope: Scope, today: Today | None = None) -> Dashboard:
 
     blocks = dict(SectorBlock.objects.values_list("pk", "name"))
     by_block = [
-        Row(blocks.get(r["sector_block"], str(_("No sector block"))), _counts(r),
+        Row(blocks.get(r["sector_block"], str(_("No sector block"))), Counts.of(r),
             group_links(scope, **({"sector_block": r["sector_block"]} if r["sector_block"]
                                   else {"no_block": "on"})))
-        for r in _grouped(tasks, "sector_block", today.date)
+        for r in counts_by(tasks, "sector_block", today.date)
     ]  # fmt: skip
     by_kind = [
-        Row(str(DirectiveKind(r["directive__kind"]).label), _counts(r),
+        Row(str(DirectiveKind(r["directive__kind"]).label), Counts.of(r),
             group_links(scope, kind=r["directive__kind"]))
-        for r in _grouped(tasks, "directive__kind", today.date)
+        for r in counts_by(tasks, "directive__kind", today.date)
     ]  # fmt: skip
     return Dashboard(
         scope=scope,

@@ -5,7 +5,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from chidao.directives.forms import DATE
+from chidao.directives.forms import DATE, StepForm
 from chidao.directives.models import OPEN_STATES, DirectiveKind, State
 from chidao.directives.timeliness import Timeliness, Today, timeliness_q
 from chidao.org import permissions
@@ -24,7 +24,7 @@ SORTS = {
 YES_NO = [("", _("All")), ("yes", _("Confidential only")), ("no", _("Not confidential"))]
 
 
-class TaskFilterForm(forms.Form):
+class TaskFilterForm(StepForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     state = forms.MultipleChoiceField(
         label=_("State"), choices=State.choices, required=False, widget=forms.CheckboxSelectMultiple
@@ -87,14 +87,6 @@ class TaskFilterForm(forms.Form):
             memberships__role=Role.SPECIALIST, memberships__is_active=True
         ).distinct()
         self.fields["sector_block"].queryset = SectorBlock.objects.filter(committee__in=units)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select"
-            else:
-                widget.attrs["class"] = "form-control"
 
     GRID = (
         "unit", "leader", "specialist", "sector_block", "kind", "confidential",

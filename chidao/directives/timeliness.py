@@ -153,6 +153,10 @@ class Counts:
     open_overdue: int
     suspended: int
 
+    @classmethod
+    def of(cls, row: dict) -> "Counts":
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
     @property
     def done(self) -> int:
         return self.done_on_time + self.done_late
@@ -172,23 +176,34 @@ class Counts:
         return self.done_on_time / self.done if self.done else 0.0
 
 
+def counting_aggregates(today: datetime.date) -> dict:
+    """The official groups as aggregate expressions (for one total or one row per group)."""
+    return {
+        "total": Count("pk", filter=~Q(state=State.SUSPENDED)),
+        "done_on_time": Count("pk", filter=done_on_time_q()),
+        "done_on_time_after_extension": Count("pk", filter=after_extension_q()),
+        "done_late": Count("pk", filter=done_late_q()),
+        "open_within": Count("pk", filter=open_within_q(today)),
+        "open_overdue": Count("pk", filter=Q(state__in=OPEN_STATES) & open_overdue_q(today)),
+        "suspended": Count("pk", filter=Q(state=State.SUSPENDED)),
+    }
+
+
+def counted(qs: QuerySet) -> QuerySet:
+    """Cancelled tasks are not counted at all; recurring series count through their periods."""
+    return countable(qs).exclude(state=State.CANCELLED)
+
+
 def counting_groups(qs: QuerySet, today: datetime.date) -> Counts:
-    """One aggregate query over any set of tasks. Cancelled tasks are not counted at all;
-    suspended ones are counted apart, outside the four groups."""
-    row = (
-        countable(qs)
-        .exclude(state=State.CANCELLED)
-        .aggregate(
-            total=Count("pk", filter=~Q(state=State.SUSPENDED)),
-            done_on_time=Count("pk", filter=done_on_time_q()),
-            done_on_time_after_extension=Count("pk", filter=after_extension_q()),
-            done_late=Count("pk", filter=done_late_q()),
-            open_within=Count("pk", filter=open_within_q(today)),
-            open_overdue=Count("pk", filter=Q(state__in=OPEN_STATES) & open_overdue_q(today)),
-            suspended=Count("pk", filter=Q(state=State.SUSPENDED)),
-        )
-    )
-    return Counts(**row)
+    """One aggregate query over any set of tasks. Suspended tasks are counted apart, outside
+    the four groups."""
+    return Counts(**counted(qs).aggregate(**counting_aggregates(today)))
+
+
+def counts_by(qs: QuerySet, key: str, today: datetime.date, **extra):
+    """The groups per value of ``key`` in one query: rows of ``{key: value, **groups, **extra}``.
+    ``Counts.of(row)`` turns a row into counts."""
+    return counted(qs).values(key).annotate(**counting_aggregates(today), **extra).order_by()
 
 
 # --- Other derived flags ------------------------------------------------------------------------

@@ -145,62 +145,52 @@ def take_step(request, pk: int, step: str):
     return render_task(request, task, failed=(step, form), status=422)
 
 
+def _object_step(request, model, pk: int, prefix: str, form_class, act, success):
+    """A step on something of a task (an extension, a difficulty, a cooperating unit's share):
+    the same parse, check, act and respond as a task's own steps."""
+    obj = get_object_or_404(model.objects.select_related("task"), pk=pk)
+    task = obj.task
+    check(request.user, Action.VIEW, task)
+    key = f"{prefix}-{pk}"
+    form = form_class(request.POST, prefix=key)
+    if _apply(request, form, lambda: act(obj, form.cleaned_data), success):
+        return redirect("directives:task_detail", pk=task.pk)
+    return render_task(request, task, failed=(key, form), status=422)
+
+
 @require_POST
 @login_required
 def decide_extension(request, pk: int):
-    extension = get_object_or_404(Extension.objects.select_related("task"), pk=pk)
-    task = extension.task
-    check(request.user, Action.VIEW, task)
-    form = forms.ExtensionDecisionForm(request.POST, prefix=f"extension-{pk}")
-
-    def act():
-        d = form.cleaned_data
+    def act(extension, d):
         actions.decide_extension(
             request.user, extension, approve=d["approve"], date=d["date"], note=d["note"]
         )
 
-    if _apply(request, form, act, _("Decision recorded.")):
-        return redirect("directives:task_detail", pk=task.pk)
-    return render_task(request, task, failed=(f"extension-{pk}", form), status=422)
+    return _object_step(request, Extension, pk, "extension", forms.ExtensionDecisionForm, act,
+                        _("Decision recorded."))  # fmt: skip
 
 
 @require_POST
 @login_required
 def answer_difficulty(request, pk: int):
-    difficulty = get_object_or_404(Difficulty.objects.select_related("task"), pk=pk)
-    task = difficulty.task
-    check(request.user, Action.VIEW, task)
-    form = forms.GuidanceForm(request.POST, prefix=f"difficulty-{pk}")
     if request.POST.get("escalate"):
-        form = forms.NoteForm(request.POST, prefix=f"difficulty-{pk}")
-
-        def act():
-            actions.escalate_difficulty(request.user, difficulty, form.cleaned_data["note"])
-
-        done = _apply(request, form, act, _("Passed up to the next level."))
-    else:
-
-        def act():
-            actions.answer_difficulty(request.user, difficulty, form.cleaned_data["guidance"])
-
-        done = _apply(request, form, act, _("Guidance recorded."))
-    if done:
-        return redirect("directives:task_detail", pk=task.pk)
-    return render_task(request, task, failed=(f"difficulty-{pk}", form), status=422)
+        return _object_step(
+            request, Difficulty, pk, "difficulty", forms.NoteForm,
+            lambda d, data: actions.escalate_difficulty(request.user, d, data["note"]),
+            _("Passed up to the next level."),
+        )  # fmt: skip
+    return _object_step(
+        request, Difficulty, pk, "difficulty", forms.GuidanceForm,
+        lambda d, data: actions.answer_difficulty(request.user, d, data["guidance"]),
+        _("Guidance recorded."),
+    )  # fmt: skip
 
 
 @require_POST
 @login_required
 def update_cooperation(request, pk: int):
-    cooperation = get_object_or_404(Cooperation.objects.select_related("task"), pk=pk)
-    task = cooperation.task
-    check(request.user, Action.VIEW, task)
-    form = forms.CooperationForm(request.POST, prefix=f"cooperation-{pk}")
-
-    def act():
-        d = form.cleaned_data
-        actions.update_cooperation(request.user, cooperation, d["status"], d["note"])
-
-    if _apply(request, form, act, _("Your unit's share was updated.")):
-        return redirect("directives:task_detail", pk=task.pk)
-    return render_task(request, task, failed=(f"cooperation-{pk}", form), status=422)
+    return _object_step(
+        request, Cooperation, pk, "cooperation", forms.CooperationForm,
+        lambda c, d: actions.update_cooperation(request.user, c, d["status"], d["note"]),
+        _("Your unit's share was updated."),
+    )  # fmt: skip
