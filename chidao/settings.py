@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "chidao.core.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -154,10 +155,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 # --- Task rules (the province's own regulation sets these) --------------------------------------
 # "Due soon" (sắp đến hạn): the deadline falls within this many working days.
 CHIDAO_DUE_SOON_WORKING_DAYS = env_int("CHIDAO_DUE_SOON_WORKING_DAYS", 3)
-# "Not updated" (chưa cập nhật): the unit has posted nothing for this many days.
-CHIDAO_STALE_AFTER_DAYS = env_int("CHIDAO_STALE_AFTER_DAYS", 14)
+# "Not updated" (chưa cập nhật): the lead unit has done nothing on the task for this many
+# working days (the source document treats such a task as not done).
+CHIDAO_STALE_AFTER_WORKING_DAYS = env_int("CHIDAO_STALE_AFTER_WORKING_DAYS", 10)
 # How many extensions one task may be granted.
 CHIDAO_MAX_EXTENSIONS = env_int("CHIDAO_MAX_EXTENSIONS", 2)
+# Whether an extension may still be requested once the deadline in force has passed (the deadline
+# day itself is always in time). Off by default: a late request would turn late work into on-time
+# work; a province that allows it sees work done within such an extension counted apart.
+CHIDAO_LATE_EXTENSIONS = env_bool("CHIDAO_LATE_EXTENSIONS", False)
 # Display boards: how long a computed snapshot may be reused (it is recomputed at once when a
 # task changes; this only bounds memory), and how often the screens ask for news.
 CHIDAO_BOARD_CACHE_SECONDS = env_int("CHIDAO_BOARD_CACHE_SECONDS", 300)

@@ -3,9 +3,11 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core import clock
+from chidao.directives import date_rules
 from chidao.directives.forms import DATE, StepForm
 from chidao.org import permissions
 from chidao.org.models import SectorBlock, Unit
@@ -34,14 +36,23 @@ class ScopeForm(StepForm):
 
     def clean(self):
         data = super().clean()
+        for name in ("start", "end"):
+            if data.get(name):
+                try:
+                    date_rules.check_in_range(data[name], name)
+                except ValidationError as error:
+                    self.add_error(None, error)  # removes the date from the cleaned data
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("The end of the range is before its start."))
         return data
 
     def values(self) -> dict:
+        """The scope asked for; with no unit chosen, the person's own (first) committee or unit,
+        since what a scope counts depends on its unit (``timeliness.scope_q``)."""
+        default_unit = self.fields["unit"].queryset.filter(pk=self.initial.get("unit")).first()
         if self.is_bound and self.is_valid():
-            return self.cleaned_data
+            return self.cleaned_data | {"unit": self.cleaned_data.get("unit") or default_unit}
         return {name: self.initial.get(name) for name in ("start", "end")} | {
-            "unit": self.fields["unit"].queryset.filter(pk=self.initial.get("unit")).first(),
+            "unit": default_unit,
             "sector_block": None,
         }

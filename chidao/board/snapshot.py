@@ -2,7 +2,8 @@
 
 Every number comes from the domain's own counting rules (``chidao.directives.timeliness``), so
 the board, the dashboard and the statistics can never disagree. Nothing personal is shown: no
-names of people, only units and the tasks' own words; confidential directives never appear.
+names of people, only units and the tasks' own words; a confidential directive's tasks count in
+the numbers (so the headline equals the dashboard's) but are never listed.
 """
 
 import hashlib
@@ -24,6 +25,8 @@ from chidao.directives.timeliness import (
     counts_by,
     due_soon_q,
     open_overdue_q,
+    scope_q,
+    stale_q,
 )
 from chidao.org.models import Unit
 
@@ -49,6 +52,7 @@ class UnitRow:
     open_within: int
     open_overdue: int
     due_soon: int
+    stale: int
 
 
 @dataclass(frozen=True)
@@ -63,15 +67,9 @@ class Snapshot:
 
 
 def board_tasks(committee: Unit, sector_block=None):
-    """The tasks a committee's board counts: its own directives' tasks (not the parts its units
-    hand down, which are counted in their parent), never a confidential one."""
-    qs = countable(
-        Task.objects.filter(
-            directive__issuer=committee,
-            directive__is_confidential=False,
-            parent__isnull=True,
-        )
-    )
+    """The tasks a committee's board counts: those its scope counts (``scope_q``), the
+    confidential ones included in the numbers; their content is never listed."""
+    qs = countable(Task.objects.filter(scope_q(committee)))
     if sector_block is not None:
         qs = qs.filter(sector_block=sector_block)
     return qs
@@ -81,28 +79,29 @@ def compute(committee: Unit, sector_block=None) -> Snapshot:
     today = Today.now()
     tasks = board_tasks(committee, sector_block)
     counts = counting_groups(tasks, today.date)
-    due_soon = Count("pk", filter=due_soon_q(today))
-    rows = counts_by(tasks, "lead_unit", today.date, due_soon=due_soon)
-    open_tasks = counted(tasks)
+    extra = {"due_soon": Count("pk", filter=due_soon_q(today)),
+             "stale": Count("pk", filter=stale_q(today))}  # fmt: skip
+    rows = counts_by(tasks, "lead_unit", today.date, **extra)
+    listed = counted(tasks).filter(directive__is_confidential=False)
     names = dict(
         Unit.objects.filter(pk__in=[r["lead_unit"] for r in rows]).values_list("pk", "name")
     )
     units = sorted(
         (UnitRow(unit_id=r["lead_unit"], name=names.get(r["lead_unit"], ""), **{
             k: r[k] for k in ("total", "done_on_time", "done_late", "open_within",
-                              "open_overdue", "due_soon")
+                              "open_overdue", "due_soon", "stale")
         }) for r in rows),
         key=lambda row: (-row.open_overdue, -row.due_soon, row.name),
     )  # fmt: skip
     overdue = [
         Item(t.content, t.lead_unit.name, f"{t.deadline:%d/%m/%Y}", (today.date - t.deadline).days)
-        for t in open_tasks.filter(Q(state__in=OPEN_STATES) & open_overdue_q(today.date))
+        for t in listed.filter(Q(state__in=OPEN_STATES) & open_overdue_q(today.date))
         .select_related("lead_unit")
         .order_by("deadline", "pk")[:OVERDUE_ITEMS]
     ]
     soon = [
         Item(t.content, t.lead_unit.name, f"{t.deadline:%d/%m/%Y}", (t.deadline - today.date).days)
-        for t in open_tasks.filter(due_soon_q(today))
+        for t in listed.filter(due_soon_q(today))
         .select_related("lead_unit")
         .order_by("deadline", "pk")[:DUE_SOON_ITEMS]
     ]

@@ -15,27 +15,25 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core import clock
+from chidao.core.text import vi_sort_key
 from chidao.directives.models import OPEN_STATES, DirectiveKind, Task
 from chidao.directives.timeliness import (
+    GROUP_TIMELINESS,
     Counts,
     Today,
     countable,
+    counted,
     counting_groups,
     counts_by,
     done_late_q,
     done_on_time_q,
     open_overdue_q,
+    scope_q,
+    stale_q,
 )
 from chidao.org import permissions
 from chidao.org.models import SectorBlock, Unit
 
-# Counting group -> the list's timeliness filter values that make it up.
-GROUP_FILTERS = {
-    "done_on_time": ["done_on_time"],
-    "done_late": ["done_late"],
-    "open_within": ["not_due", "due_soon", "no_deadline"],
-    "open_overdue": ["overdue"],
-}
 AGEING = [(1, 30), (31, 90), (91, 120), (121, None)]
 
 
@@ -50,12 +48,13 @@ class Scope:
 
     def list_params(self, **extra) -> str:
         params = {
-            "level": "top",
             "assigned_from": f"{self.start:%d/%m/%Y}",
             "assigned_to": f"{self.end:%d/%m/%Y}",
         }
         if self.unit is not None:
-            params.update(unit=self.unit.pk, subunits="on")
+            params["scope"] = self.unit.pk
+        else:
+            params["level"] = "top"
         if self.sector_block is not None:
             params["sector_block"] = self.sector_block.pk
         params.update(extra)
@@ -73,30 +72,46 @@ class Row:
     label: str
     counts: Counts
     links: dict[str, str] = field(default_factory=dict)
+    stale: int = 0
 
 
 def tasks_in(person, scope: Scope):
-    """The person's visible tasks led inside the scope. When one of the person's jurisdictions
-    covers the whole scope, that is simply every task led inside it: the cheaper filter."""
+    """The person's visible tasks the scope counts (``scope_q``). When one of the person's
+    jurisdictions covers the whole scope, that is simply every task the scope counts: the
+    cheaper filter."""
     covered = scope.unit is not None and (
         person.is_superuser
         or any(scope.unit.is_within(j.root) for j in permissions.jurisdictions(person))
     )
     base = Task.objects.all() if covered else permissions.visible_tasks(person)
     qs = countable(base).filter(
-        parent__isnull=True, assigned_on__gte=scope.start, assigned_on__lte=scope.end
+        scope_q(scope.unit), assigned_on__gte=scope.start, assigned_on__lte=scope.end
     )
-    if scope.unit is not None:
-        qs = qs.filter(lead_unit__path__startswith=scope.unit.path)
     if scope.sector_block is not None:
         qs = qs.filter(sector_block=scope.sector_block)
     return qs
 
 
+def rank(items: list, key, name) -> list:
+    """Units ranked by ``Counts.ranking_rate`` (open overdue work counts against the unit),
+    units with nothing judged yet last; equal rates: fewer overdue first, then more tasks, then
+    the name in Vietnamese dictionary order."""
+
+    def order(item):
+        counts = key(item)
+        rate = counts.ranking_rate
+        return (rate is None, -(rate or 0), counts.open_overdue, -counts.total,
+                vi_sort_key(name(item)))  # fmt: skip
+
+    return sorted(items, key=order)
+
+
 def group_links(scope: Scope, **extra) -> dict[str, str]:
     links = {group: scope.list_params(timeliness=values, **extra)
-             for group, values in GROUP_FILTERS.items()}  # fmt: skip
-    links["total"] = scope.list_params(**extra)
+             for group, values in GROUP_TIMELINESS.items()}  # fmt: skip
+    for name in ("after_extension", "after_late_extension"):
+        links[f"done_on_time_{name}"] = scope.list_params(extended=name, **extra)
+    links["stale"] = scope.list_params(stale="on", **extra)
     return links
 
 
@@ -104,6 +119,7 @@ def group_links(scope: Scope, **extra) -> dict[str, str]:
 class Dashboard:
     scope: Scope
     totals: Counts
+    totals_stale: int
     totals_links: dict
     trend: list  # (month label, done_on_time, done_late, overdue, links)
     ranking: list[Row]
@@ -116,6 +132,7 @@ def build(person, scope: Scope, today: Today | None = None) -> Dashboard:
     today = today or Today.now()
     tasks = tasks_in(person, scope)
     totals = counting_groups(tasks, today.date)
+    totals_stale = counted(tasks).filter(stale_q(today)).count()
 
     # Trend: by the month the deadline fell in, the last twelve months up to the period's end.
     first_month = (scope.end.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)
@@ -147,21 +164,21 @@ def build(person, scope: Scope, today: Today | None = None) -> Dashboard:
             row.get("done_on_time", 0),
             row.get("done_late", 0),
             row.get("overdue", 0),
-            {g: scope.list_params(timeliness=GROUP_FILTERS[g], **window)
+            {g: scope.list_params(timeliness=GROUP_TIMELINESS[g], **window)
              for g in ("done_on_time", "done_late", "open_overdue")},
         ))  # fmt: skip
         month = following
 
-    # Units ranked by their on-time rate among completed tasks.
-    rows = list(counts_by(tasks, "lead_unit", today.date))
+    stale = Count("pk", filter=stale_q(today))
+    rows = list(counts_by(tasks, "lead_unit", today.date, stale=stale))
     names = dict(
         Unit.objects.filter(pk__in=[r["lead_unit"] for r in rows]).values_list("pk", "name")
     )
-    ranking = [
-        Row(names.get(r["lead_unit"], ""), Counts.of(r), group_links(scope, unit=r["lead_unit"]))
-        for r in rows
-    ]
-    ranking.sort(key=lambda row: (-row.counts.on_time_rate, -row.counts.done, row.label))
+    ranking = rank(
+        [Row(names.get(r["lead_unit"], ""), Counts.of(r), group_links(scope, unit=r["lead_unit"]),
+             stale=r["stale"]) for r in rows],
+        key=lambda row: row.counts, name=lambda row: row.label,
+    )  # fmt: skip
 
     ageing = []
     for low, high in AGEING:
@@ -180,17 +197,18 @@ def build(person, scope: Scope, today: Today | None = None) -> Dashboard:
     by_block = [
         Row(blocks.get(r["sector_block"], str(_("No sector block"))), Counts.of(r),
             group_links(scope, **({"sector_block": r["sector_block"]} if r["sector_block"]
-                                  else {"no_block": "on"})))
-        for r in counts_by(tasks, "sector_block", today.date)
+                                  else {"no_block": "on"})), stale=r["stale"])
+        for r in counts_by(tasks, "sector_block", today.date, stale=stale)
     ]  # fmt: skip
     by_kind = [
         Row(str(DirectiveKind(r["directive__kind"]).label), Counts.of(r),
-            group_links(scope, kind=r["directive__kind"]))
-        for r in counts_by(tasks, "directive__kind", today.date)
+            group_links(scope, kind=r["directive__kind"]), stale=r["stale"])
+        for r in counts_by(tasks, "directive__kind", today.date, stale=stale)
     ]  # fmt: skip
     return Dashboard(
         scope=scope,
         totals=totals,
+        totals_stale=totals_stale,
         totals_links=group_links(scope),
         trend=trend,
         ranking=ranking,

@@ -101,5 +101,12 @@ def dashboard(request):
     )
     board = stats.cached_build(request.user, scope)
     peak = max([t[1] + t[2] + t[3] for t in board.trend] + [1])
-    context = {"form": form, "d": board, "peak": peak, "list_url": reverse("directives:task_list")}
+    context = {
+        "form": form,
+        "d": board,
+        "peak": peak,
+        "list_url": reverse("directives:task_list"),
+        "stale_days": settings.CHIDAO_STALE_AFTER_WORKING_DAYS,
+        "late_extensions_allowed": settings.CHIDAO_LATE_EXTENSIONS,
+    }
     return render(request, "board/dashboard.html", context)

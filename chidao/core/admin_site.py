@@ -1,6 +1,14 @@
+import functools
+
 from django.contrib import admin
+from django.contrib.admin.options import TO_FIELD_VAR, IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import BadRequest
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core.params import parse_id
 from chidao.org import permissions
 
 
@@ -14,3 +22,44 @@ class ChidaoAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return request.user.is_authenticated and permissions.may_use_admin_site(request.user)
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @functools.wraps(inner)
+        def refuse_empty_to_field(request, *args, **kwargs):
+            # Django's change and delete pages look up the field named by ``_to_field`` as soon
+            # as the parameter is there, even empty ("has no field named ''", a 500). The admin
+            # never writes it empty: such a link is malformed.
+            if request.POST.get(TO_FIELD_VAR, request.GET.get(TO_FIELD_VAR)) == "":
+                raise BadRequest("empty _to_field")
+            return inner(request, *args, **kwargs)
+
+        return refuse_empty_to_field
+
+
+class IdAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete, which shows the chosen object by looking it up with the value as
+    given (from the query's initial values or a refused form): "abc" there is a ValueError, a
+    30-digit number an OverflowError on SQLite, each a 500. A value that is not an id chooses
+    nothing."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(getattr(remote, "field_name", "pk") or "pk")
+        if isinstance(target, models.IntegerField):
+            value = [v for v in value if parse_id(str(v)) is not None]
+        return super().optgroups(name, value, attr)
+
+
+class DateHierarchyChangeList(ChangeList):
+    """Django's changelist, with a date hierarchy that refuses impossible dates as it refuses other
+    bad filters (back to the list with "?e=1"): it catches ValueError for the day it builds from
+    ``…__year``/``__month``/``__day`` but not OverflowError (a 30-digit year), nor either when it
+    moves to the next year, month or day (year 9999)."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error

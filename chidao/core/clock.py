@@ -22,6 +22,11 @@ def today() -> datetime.date:
     return timezone.localdate(now())
 
 
+def start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight opening ``day`` in the committee's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 @contextlib.contextmanager
 def at(moment: datetime.datetime):
     if timezone.is_naive(moment):

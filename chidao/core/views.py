@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from chidao.directives import dashboard
+from chidao.directives import home as home_pages
 from chidao.org import permissions
 
 
@@ -27,6 +27,6 @@ def home(request):
     person = request.user
     context = {
         "jurisdictions": permissions.jurisdictions(person),
-        "panels": dashboard.panels(person),
+        "panels": home_pages.panels(person),
     }
     return render(request, "core/home.html", context)

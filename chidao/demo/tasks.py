@@ -38,6 +38,8 @@ FATES = [  # what becomes of a task, with weights
     ("pending_extension", 3),
 ]
 UNFINISHED = {"working", "reported", "proposed", "returned", "unreceived", "pending_extension"}
+# Work done by the deadline, or an extension to be asked by it: no progress posted after it.
+BY_THE_DEADLINE = {"on_time", "extended", "pending_extension"}
 KINDS = [
     (DirectiveKind.OFFICIAL_LETTER, 45),
     (DirectiveKind.CONCLUSION, 20),
@@ -218,8 +220,8 @@ class Replay:
             return
         for _ in range(rng.randint(1, 3)):
             day = self.working_day_after(day, 2, 8)
-            if deadline and day >= deadline and fate == "on_time":
-                break
+            if deadline and day >= deadline and fate in BY_THE_DEADLINE:
+                break  # done in time, or an extension still to be asked by the deadline
             done = self.act(
                 day,
                 actions.post_progress,
@@ -229,7 +231,8 @@ class Replay:
                 rng.choice([None, 20, 40, 60, 80]),
             )
             task = done or task
-        if rng.random() < 0.12:
+        # Difficulties of work that ends are closed with it: raised more often where it goes on.
+        if rng.random() < (0.3 if fate in UNFINISHED else 0.12):
             self.difficulty(task, staff, day, committee)
         if rng.random() < 0.2 and task.lead_unit.kind == UnitKind.DEPARTMENT:
             self.subassign(task, day, committee)
@@ -238,29 +241,23 @@ class Replay:
             self.act(day, step, committee.office_leader, task, "Theo ý kiến của lãnh đạo UBND.")
             return
         if fate in ("extended", "pending_extension"):
-            ask_on = self.calendar.add_working_days(deadline - datetime.timedelta(days=7), 1)
-            ask_on = max(ask_on, day)
-            proposed = deadline + datetime.timedelta(days=rng.randint(15, 40))
-            extension = self.act(
-                ask_on,
-                actions.request_extension,
-                staff,
-                task,
-                proposed_date=proposed,
-                reason="Cần thêm thời gian lấy ý kiến các đơn vị liên quan.",
-            )
-            if fate == "pending_extension" or extension is None:
+            extension = self.ask_extension(task, staff, day, deadline)
+            if extension is None:  # the work already ran past the deadline: too late to ask
+                fate = "late" if fate == "extended" else "working"
+            elif fate == "pending_extension":
                 return
-            decided_on = self.working_day_after(ask_on, 1, 3)
-            self.act(
-                decided_on,
-                actions.decide_extension,
-                task.directing_leader or committee.office_leader,
-                extension,
-                approve=True,
-            )
-            task.refresh_from_db()
-            day, deadline = max(day, decided_on), task.deadline
+            else:
+                asked_on = extension.requested_at.astimezone(ZONE).date()
+                decided_on = self.working_day_after(asked_on, 1, 3)
+                self.act(
+                    decided_on,
+                    actions.decide_extension,
+                    task.directing_leader or committee.office_leader,
+                    extension,
+                    approve=True,
+                )
+                task.refresh_from_db()
+                day, deadline = max(day, decided_on), task.deadline
         if fate == "working":
             return
         report_on = self.report_day(fate, day, deadline)
@@ -279,6 +276,28 @@ class Replay:
             return
         confirm_on = min(self.working_day_after(check_on, 0, 2), self.today)
         self.act(confirm_on, actions.confirm, committee.office_leader, task)
+
+    def ask_extension(self, task: Task, staff: Person, day: datetime.date, deadline):
+        """The unit asks about a week before the deadline in force, and never after it (refused
+        unless CHIDAO_LATE_EXTENSIONS): None when its last step already came after the deadline
+        day, or when the request's day has not come yet."""
+        ask_on = self.calendar.add_working_days(deadline - datetime.timedelta(days=7), 1)
+        ask_on = min(max(ask_on, day), deadline)
+        proposed = deadline + datetime.timedelta(days=self.rng.randint(15, 40))
+        last = self.last_moment.get(task.pk)
+        if last is not None and last.astimezone(ZONE).date() > ask_on:
+            return None
+        try:
+            return self.act(
+                ask_on,
+                actions.request_extension,
+                staff,
+                task,
+                proposed_date=proposed,
+                reason="Cần thêm thời gian lấy ý kiến các đơn vị liên quan.",
+            )
+        except WorkflowError:  # same-day steps pushed the request past the deadline day
+            return None
 
     def report_day(self, fate: str, day: datetime.date, deadline) -> datetime.date | None:
         rng = self.rng

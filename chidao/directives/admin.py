@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core.admin_site import DateHierarchyChangeList
 from chidao.directives import actions
 from chidao.directives.models import (
     Attachment,
@@ -47,6 +48,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         visible = permissions.visible_tasks(request.user).values("pk")
         return super().get_queryset(request).filter(**{f"{self.task_field}__in": visible})
+
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList
 
 
 class CooperationInline(admin.TabularInline):
@@ -119,6 +123,7 @@ class TaskAdmin(ReadOnlyAdmin):
         "completed_on",
         "result",
         "extension_count",
+        "extended_after_deadline",
         "event_count",
     )
 
@@ -161,14 +166,21 @@ class TaskEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Extension)
 class ExtensionAdmin(ReadOnlyAdmin):
-    list_display = ("task", "proposed_date", "decision", "approved_date", "requested_by")
-    list_filter = ("decision",)
+    list_display = (
+        "task",
+        "proposed_date",
+        "decision",
+        "approved_date",
+        "requested_by",
+        "after_deadline",
+    )
+    list_filter = ("decision", "after_deadline")
 
 
 @admin.register(Difficulty)
 class DifficultyAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "task", "addressed_to", "is_open", "raised_by")
-    list_filter = ("is_open", "addressed_to")
+    list_display = ("__str__", "task", "addressed_to", "is_open", "closed_because", "raised_by")
+    list_filter = ("is_open", "closed_because", "addressed_to")
 
 
 @admin.register(LateExplanation)

@@ -6,10 +6,27 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from chidao.directives.forms import DATE, StepForm
-from chidao.directives.models import OPEN_STATES, DirectiveKind, State
-from chidao.directives.timeliness import Timeliness, Today, timeliness_q
+from chidao.directives.models import (
+    OPEN_STATES,
+    Decision,
+    Difficulty,
+    DirectiveKind,
+    Extension,
+    Level,
+    State,
+)
+from chidao.directives.timeliness import (
+    Timeliness,
+    Today,
+    after_extension_q,
+    after_late_extension_q,
+    returned_q,
+    scope_q,
+    stale_q,
+    timeliness_q,
+)
 from chidao.org import permissions
-from chidao.org.models import Person, Role, SectorBlock, Unit
+from chidao.org.models import Membership, Person, Role, SectorBlock, Unit, UnitKind
 
 # Orderings written out so that a missing date sorts last on SQLite and PostgreSQL alike.
 DEADLINE = F("deadline").asc(nulls_last=True)
@@ -22,6 +39,16 @@ SORTS = {
     "-completed": (_("Latest completion first"), [F("completed_on").desc(nulls_last=True), "-pk"]),
 }
 YES_NO = [("", _("All")), ("yes", _("Confidential only")), ("no", _("Not confidential"))]
+DIFFICULTIES = [
+    ("", _("All")),
+    ("on", _("With an open difficulty")),
+    *[(level.value, _("Awaiting: %(level)s") % {"level": level.label}) for level in Level],
+]
+EXTENDED = [
+    ("", _("All")),
+    ("after_extension", _("Done on time after an extension")),
+    ("after_late_extension", _("Done on time after an extension asked late")),
+]
 
 
 class TaskFilterForm(StepForm):
@@ -39,6 +66,20 @@ class TaskFilterForm(StepForm):
         label=_("Lead unit"), queryset=Unit.objects.none(), required=False
     )
     subunits = forms.BooleanField(label=_("with its lower units"), required=False)
+    scope = forms.ModelChoiceField(
+        label=_("Counted in the statistics of"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_(
+            "Tasks led inside the unit, except parts handed down from a task also led inside it."
+        ),
+    )
+    assigner = forms.ModelChoiceField(
+        label=_("Assigned by"), queryset=Unit.objects.none(), required=False
+    )
+    division = forms.ModelChoiceField(
+        label=_("Tracking division"), queryset=Unit.objects.none(), required=False
+    )
     leader = forms.ModelChoiceField(
         label=_("Directing leader"), queryset=Person.objects.none(), required=False
     )
@@ -59,7 +100,13 @@ class TaskFilterForm(StepForm):
     completed_from = forms.DateField(label=_("Completed from"), required=False, widget=DATE)
     completed_to = forms.DateField(label=_("Completed to"), required=False, widget=DATE)
     confidential = forms.ChoiceField(label=_("Confidential"), choices=YES_NO, required=False)
-    difficulties = forms.BooleanField(label=_("with open difficulties"), required=False)
+    difficulties = forms.ChoiceField(label=_("Difficulties"), choices=DIFFICULTIES, required=False)
+    extension_requests = forms.BooleanField(
+        label=_("with an extension request awaiting decision"), required=False
+    )
+    extended = forms.ChoiceField(label=_("Extensions"), choices=EXTENDED, required=False)
+    stale = forms.BooleanField(label=_("not updated by the unit"), required=False)
+    returned = forms.BooleanField(label=_("returned, not yet reported again"), required=False)
     level = forms.ChoiceField(
         label=_("Which tasks"),
         choices=[
@@ -77,8 +124,11 @@ class TaskFilterForm(StepForm):
     def __init__(self, person: Person, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
-        units = permissions.visible_units(person).filter(is_active=True)
-        self.fields["unit"].queryset = units.order_by("depth", "sort_order", "sort_key")
+        # Dissolved units keep their tasks, so a link to their figures must still filter.
+        units = permissions.visible_units(person).order_by("depth", "sort_order", "sort_key")
+        for name in ("unit", "scope", "assigner"):
+            self.fields[name].queryset = units
+        self.fields["division"].queryset = units.filter(kind=UnitKind.OFFICE_DIVISION)
         people = permissions.visible_people(person).filter(is_active=True)
         self.fields["leader"].queryset = people.filter(
             memberships__role=Role.COMMITTEE_LEADER, memberships__is_active=True
@@ -86,13 +136,21 @@ class TaskFilterForm(StepForm):
         self.fields["specialist"].queryset = people.filter(
             memberships__role=Role.SPECIALIST, memberships__is_active=True
         ).distinct()
-        self.fields["sector_block"].queryset = SectorBlock.objects.filter(committee__in=units)
+        # A unit's tasks carry the block of the committee above it, which it may not "see".
+        above = {pk for j in permissions.jurisdictions(person) for pk in j.root.ancestor_ids()}
+        self.fields["sector_block"].queryset = SectorBlock.objects.filter(
+            Q(committee__in=units) | Q(committee__in=above)
+        )
 
     GRID = (
-        "unit", "leader", "specialist", "sector_block", "kind", "confidential",
-        "assigned_from", "assigned_to", "deadline_from", "deadline_to",
-        "completed_from", "completed_to", "level",
+        "unit", "leader", "specialist", "division", "sector_block", "kind", "confidential",
+        "difficulties", "assigned_from", "assigned_to", "deadline_from", "deadline_to",
+        "completed_from", "completed_to", "assigner", "scope", "level", "extended",
     )  # fmt: skip
+    CHECKBOXES = ("subunits", "no_block", "stale", "returned", "extension_requests")
+
+    def checkbox_fields(self):
+        return [self[name] for name in self.CHECKBOXES]
 
     def grid_fields(self):
         """The plain fields laid out in the "more filters" grid."""
@@ -126,16 +184,28 @@ class TaskFilterForm(StepForm):
             for value in data["timeliness"]:
                 wanted |= timeliness_q(value, today)
             qs = qs.filter(wanted)
+        if data.get("extended") == "after_extension":
+            qs = qs.filter(after_extension_q())
+        elif data.get("extended") == "after_late_extension":
+            qs = qs.filter(after_late_extension_q())
         if data.get("unit"):
             unit = data["unit"]
             if data.get("subunits"):
                 qs = qs.filter(lead_unit__path__startswith=unit.path)
             else:
                 qs = qs.filter(lead_unit=unit)
+        if data.get("scope"):
+            qs = qs.filter(scope_q(data["scope"]))
+        if data.get("division"):
+            specialists = Membership.objects.filter(
+                unit=data["division"], role=Role.SPECIALIST, is_active=True
+            ).values("person_id")
+            qs = qs.filter(specialist__in=specialists)
         for name, field in (
             ("leader", "directing_leader"),
             ("specialist", "specialist"),
             ("sector_block", "sector_block"),
+            ("assigner", "assigner_unit"),
         ):
             if data.get(name):
                 qs = qs.filter(**{field: data[name]})
@@ -157,8 +227,20 @@ class TaskFilterForm(StepForm):
             qs = qs.filter(directive__is_confidential=data["confidential"] == "yes")
         if data.get("difficulties"):
             qs = qs.with_open_difficulties()
+            if data["difficulties"] != "on":
+                addressed = Difficulty.objects.filter(
+                    is_open=True, addressed_to=data["difficulties"]
+                )
+                qs = qs.filter(pk__in=addressed.values("task_id"))
+        if data.get("extension_requests"):
+            pending = Extension.objects.filter(decision=Decision.PENDING)
+            qs = qs.filter(pk__in=pending.values("task_id"))
+        if data.get("stale"):
+            qs = qs.filter(stale_q(today))
+        if data.get("returned"):
+            qs = qs.filter(returned_q())
         if data.get("level") == "top":
-            qs = qs.filter(parent__isnull=True)
+            qs = qs.filter(scope_q(None))
         order = SORTS.get(data.get("sort") or "deadline")[1]
         if "closed" in order:
             qs = qs.annotate(

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from chidao.directives import date_rules
 from chidao.directives.actions import TaskSpec
 from chidao.directives.forms import DATE, MultipleFileField, StepForm
 from chidao.directives.models import DeadlineKind, Directive, DirectiveKind, Priority
@@ -53,6 +54,11 @@ class DirectiveForm(StepForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("issued_on"):
+            try:
+                date_rules.check_issue_date(data["issued_on"])
+            except ValidationError as error:
+                self.add_error(None, error)
         if not self.errors:
             # The model's own rules (number and symbol, or the meeting), shown with the rest.
             fields = {k: v for k, v in data.items() if k != "files"}
@@ -84,8 +90,12 @@ class TaskRowForm(StepForm):
         widget=forms.RadioSelect,
     )
     deadline_date = forms.DateField(label=_("Deadline date"), required=False, widget=DATE)
+    # The range is checked by the rules (one message for the form, the action and the preview);
+    # the browser is told it too.
     working_days = forms.IntegerField(
-        label=_("Working days"), min_value=1, max_value=365, required=False
+        label=_("Working days"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 1, "max": date_rules.MAX_WORKING_DAYS}),
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
     product = forms.CharField(label=_("Expected product"), max_length=200, required=False)
@@ -109,8 +119,11 @@ class TaskRowForm(StepForm):
         kind = data.get("deadline_kind")
         if kind == DeadlineKind.DATE and not data.get("deadline_date"):
             self.add_error("deadline_date", _("Give the deadline."))
-        if kind == DeadlineKind.WORKING_DAYS and not data.get("working_days"):
-            self.add_error("working_days", _("Give a number of working days from 1 to 365."))
+        if kind == DeadlineKind.WORKING_DAYS and "working_days" not in self.errors:
+            try:
+                date_rules.check_working_days(data.get("working_days"))
+            except ValidationError as error:
+                self.add_error(None, error)
         return data
 
     def spec(self) -> TaskSpec:

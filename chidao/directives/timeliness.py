@@ -7,6 +7,12 @@ filters of ``counting_groups`` for the database; tests hold them equal on every 
   reported, so an Office slow to check does not turn the unit's work red.
 - The deadline day itself is on time; overdue starts the day after.
 - Due soon: the deadline falls within the next N working days (setting, default 3).
+- Not updated (chưa cập nhật): an open task the unit still works on, on which its lead unit has
+  done nothing for N working days (setting, default 10); the source document treats it as not done.
+
+What a scope counts (``scope_q``): the tasks led inside the scope's unit whose parent task, if any,
+is led from outside it; so a commune counts the parts handed down to it and the province counts
+each of its tasks once, never a parent and its parts twice.
 """
 
 import datetime
@@ -19,7 +25,10 @@ from django.utils.translation import gettext_lazy as _
 
 from chidao.core import clock
 from chidao.directives.models import AWAITING_CHECK_STATES, OPEN_STATES, DeadlineKind, State, Task
+from chidao.org.models import Unit
 from chidao.workdays.calendar import WorkCalendar
+
+WORKING_STATES = tuple(set(OPEN_STATES) - set(AWAITING_CHECK_STATES))
 
 
 class Timeliness(models.TextChoices):
@@ -47,17 +56,27 @@ COLOURS = {
 
 @dataclass(frozen=True)
 class Today:
-    """Today and the last day that still counts as "due soon", computed once per request."""
+    """Today, the last day that still counts as "due soon" and the moment before which a unit's
+    last act makes its task "not updated", computed once per request."""
 
     date: datetime.date
     due_soon_until: datetime.date
+    stale_before: datetime.datetime
 
     @classmethod
     def now(cls, calendar: WorkCalendar | None = None, date: datetime.date | None = None):
         date = date or clock.today()
         calendar = calendar or WorkCalendar.current()
-        days = settings.CHIDAO_DUE_SOON_WORKING_DAYS
-        return cls(date=date, due_soon_until=calendar.add_working_days(date, days))
+        soon = settings.CHIDAO_DUE_SOON_WORKING_DAYS
+        # Acts on the N-th working day back or later keep the task fresh.
+        first_fresh_day = calendar.subtract_working_days(
+            date, settings.CHIDAO_STALE_AFTER_WORKING_DAYS
+        )
+        return cls(
+            date=date,
+            due_soon_until=calendar.add_working_days(date, soon),
+            stale_before=clock.start_of(first_fresh_day),
+        )
 
 
 def timeliness_of(task: Task, today: Today) -> Timeliness:
@@ -85,6 +104,17 @@ def colour_of(task: Task, today: Today) -> str:
 
 
 # --- The official counting groups (1270/BC-TCTTTg): the same rule, as database filters --------
+def scope_q(unit: Unit | None) -> Q:
+    """Tasks a unit's statistics count (phạm vi thống kê): led inside the unit's subtree, and not
+    a part handed down from a task also led inside it. With no unit (the whole tree), the tasks
+    that are nobody's part."""
+    if unit is None:
+        return Q(parent__isnull=True)
+    return Q(lead_unit__path__startswith=unit.path) & (
+        Q(parent__isnull=True) | ~Q(parent__lead_unit__path__startswith=unit.path)
+    )
+
+
 def countable(qs: QuerySet) -> QuerySet:
     """Tasks that count: not the recurring series themselves (their occurrences count)."""
     return qs.exclude(deadline_kind=DeadlineKind.RECURRING, series__isnull=True)
@@ -99,8 +129,10 @@ def done_late_q() -> Q:
 
 
 def open_overdue_q(today: datetime.date) -> Q:
+    """Open and overdue, the one definition for every screen: still being worked on past the
+    deadline, or reported after it and awaiting the check."""
     awaiting = Q(state__in=AWAITING_CHECK_STATES, completed_on__gt=F("deadline"))
-    working = Q(state__in=set(OPEN_STATES) - set(AWAITING_CHECK_STATES), deadline__lt=today)
+    working = Q(state__in=WORKING_STATES, deadline__lt=today)
     return awaiting | working
 
 
@@ -141,6 +173,23 @@ def after_extension_q() -> Q:
     return done_on_time_q() & Q(extension_count__gt=0, completed_on__gt=F("original_deadline"))
 
 
+def after_late_extension_q() -> Q:
+    """Done on time only thanks to an extension asked after the deadline had passed (where the
+    province allows it, ``CHIDAO_LATE_EXTENSIONS``): a sub-group of "done on time" shown apart."""
+    return done_on_time_q() & Q(extended_after_deadline=True)
+
+
+# Each counting group as the task list's timeliness values that make it up; the total is the
+# four groups together (suspended and cancelled tasks are outside it).
+GROUP_TIMELINESS = {
+    "done_on_time": [Timeliness.DONE_ON_TIME],
+    "done_late": [Timeliness.DONE_LATE],
+    "open_within": [Timeliness.NOT_DUE, Timeliness.DUE_SOON, Timeliness.NO_DEADLINE],
+    "open_overdue": [Timeliness.OVERDUE],
+}
+GROUP_TIMELINESS["total"] = [value for values in GROUP_TIMELINESS.values() for value in values]
+
+
 @dataclass(frozen=True)
 class Counts:
     """Số liệu theo nhóm thống kê chính thức."""
@@ -152,6 +201,7 @@ class Counts:
     open_within: int
     open_overdue: int
     suspended: int
+    done_on_time_after_late_extension: int = 0  # only where CHIDAO_LATE_EXTENSIONS allows
 
     @classmethod
     def of(cls, row: dict) -> "Counts":
@@ -175,6 +225,17 @@ class Counts:
         """Share of the completed tasks completed on time."""
         return self.done_on_time / self.done if self.done else 0.0
 
+    @property
+    def judged(self) -> int:
+        """Tasks whose timeliness is settled or already lost: done, or open and overdue."""
+        return self.done + self.open_overdue
+
+    @property
+    def ranking_rate(self) -> float | None:
+        """The rate units are ranked by: done on time ÷ (done + open and overdue), so overdue
+        work still open counts against the unit; None while nothing is judged yet."""
+        return self.done_on_time / self.judged if self.judged else None
+
 
 def counting_aggregates(today: datetime.date) -> dict:
     """The official groups as aggregate expressions (for one total or one row per group)."""
@@ -182,6 +243,7 @@ def counting_aggregates(today: datetime.date) -> dict:
         "total": Count("pk", filter=~Q(state=State.SUSPENDED)),
         "done_on_time": Count("pk", filter=done_on_time_q()),
         "done_on_time_after_extension": Count("pk", filter=after_extension_q()),
+        "done_on_time_after_late_extension": Count("pk", filter=after_late_extension_q()),
         "done_late": Count("pk", filter=done_late_q()),
         "open_within": Count("pk", filter=open_within_q(today)),
         "open_overdue": Count("pk", filter=Q(state__in=OPEN_STATES) & open_overdue_q(today)),
@@ -207,20 +269,19 @@ def counts_by(qs: QuerySet, key: str, today: datetime.date, **extra):
 
 
 # --- Other derived flags ------------------------------------------------------------------------
-def stale_since(now: datetime.datetime) -> datetime.datetime:
-    return now - datetime.timedelta(days=settings.CHIDAO_STALE_AFTER_DAYS)
+def stale_q(today: Today) -> Q:
+    """Open tasks the unit still works on whose lead unit has done nothing on them for N working
+    days (chưa cập nhật)."""
+    return Q(state__in=WORKING_STATES, last_update_at__lt=today.stale_before)
 
 
-def stale_q(now: datetime.datetime) -> Q:
-    """Open tasks whose unit has posted nothing for N days (chưa cập nhật)."""
-    return Q(state__in=set(OPEN_STATES) - set(AWAITING_CHECK_STATES)) & Q(
-        last_update_at__lt=stale_since(now)
-    )
+def is_stale(task: Task, today: Today) -> bool:
+    return task.state in WORKING_STATES and task.last_update_at < today.stale_before
 
 
-def is_stale(task: Task, now: datetime.datetime) -> bool:
-    working = set(OPEN_STATES) - set(AWAITING_CHECK_STATES)
-    return task.state in working and task.last_update_at < stale_since(now)
+def returned_q() -> Q:
+    """Returned to the unit and not yet reported again (bị trả lại)."""
+    return Q(state=State.IN_PROGRESS, returned_at__isnull=False)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core.admin_site import IdAutocompleteSelect
 from chidao.org import actions, permissions
 from chidao.org.forms import PersonChangeForm, PersonCreationForm
 from chidao.org.models import (
@@ -45,6 +46,10 @@ class ScopedAdmin(admin.ModelAdmin):
         return False  # history is kept: units are dissolved, roles and accounts are ended
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = IdAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         if request.user.is_superuser:
             pass
         elif db_field.name in self.unit_fields:

@@ -119,6 +119,17 @@ class WorkCalendar:
                 n -= 1
         return day
 
+    def subtract_working_days(self, end: datetime.date, n: int) -> datetime.date:
+        """The n-th working day before ``end`` (``end`` itself not counted)."""
+        if n < 1:
+            raise ValueError("n must be at least 1")
+        day = end
+        while n:
+            day -= ONE_DAY
+            if self.is_working_day(day):
+                n -= 1
+        return day
+
     def roll_forward(self, day: datetime.date) -> datetime.date:
         """``day`` if it is a working day, else the next working day (art. 148)."""
         while not self.is_working_day(day):

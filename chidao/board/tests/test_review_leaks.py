@@ -2,6 +2,7 @@
 ``visible_tasks`` lets them see? Each test asserts the safe behaviour."""
 
 import datetime
+from urllib.parse import parse_qs
 
 import pytest
 import time_machine
@@ -12,11 +13,11 @@ from chidao.board import snapshot, stats
 from chidao.board.forms import ScopeForm
 from chidao.board.models import Screen
 from chidao.conftest import make_person, make_unit
-from chidao.directives import actions, dashboard
+from chidao.directives import actions, home
 from chidao.directives.actions import TaskSpec
 from chidao.directives.models import DirectiveKind
 from chidao.directives.tests.conftest import issue
-from chidao.directives.timeliness import countable
+from chidao.directives.timeliness import countable, scope_q
 from chidao.org.models import Membership, Person, Role, UnitKind
 from chidao.org.permissions import visible_tasks, visible_units
 
@@ -134,13 +135,11 @@ def test_the_dashboards_cheap_filter_counts_only_what_the_person_may_see(world, 
     """Every unit and sector block the form offers: the fast path equals visible_tasks."""
     person = getattr(people, who)
     form = ScopeForm(person)
-    visible = countable(visible_tasks(person)).filter(parent__isnull=True)
+    visible = countable(visible_tasks(person))
     for unit in [None, *form.fields["unit"].queryset]:
         for block in [None, *form.fields["sector_block"].queryset]:
             scope = stats.Scope(D(2026, 1, 1), D(2026, 12, 31), unit, block)
-            expected = visible
-            if unit is not None:
-                expected = expected.filter(lead_unit__path__startswith=unit.path)
+            expected = visible.filter(scope_q(unit))
             if block is not None:
                 expected = expected.filter(sector_block=block)
             assert _pks(stats.tasks_in(person, scope)) == _pks(expected), (unit, block)
@@ -170,11 +169,11 @@ def test_another_committees_sector_block_is_not_a_valid_choice(client, org, worl
     assert "sector_block" in response.context["form"].errors
     d = response.context["d"]
     assert d.scope.sector_block is None
-    expected = countable(visible_tasks(people.commune_staff)).filter(parent__isnull=True)
+    expected = countable(visible_tasks(people.commune_staff)).filter(scope_q(org.commune_a))
     assert d.totals.total == expected.count()
 
 
-def test_the_provinces_board_shows_no_part_no_commune_task_no_other_province(client, org, world):
+def test_the_provinces_board_shows_its_scope_no_part_twice_no_other_province(client, org, world):
     screen = Screen(name="Sảnh", committee=org.province)
     token = screen.new_token()
     screen.save()
@@ -182,19 +181,21 @@ def test_the_provinces_board_shows_no_part_no_commune_task_no_other_province(cli
         html = client.get(reverse("board:board", args=[token])).content.decode()
         html += client.get(reverse("board:data", args=[token]), {"page": 1}).content.decode()
         snap = snapshot.compute(org.province)
-    assert {item.content for item in snap.overdue} == {FINANCE, HEALTH, TO_COMMUNE}
-    for content in (PART, COMMUNE, ELSEWHERE):
+    # The commune's own directive is work led inside the province: counted once, like the rest.
+    assert {item.content for item in snap.overdue} == {FINANCE, HEALTH, TO_COMMUNE, COMMUNE}
+    for content in (PART, ELSEWHERE):
         assert content[:40] not in html
 
 
-def test_a_communes_board_shows_only_the_communes_own_directives(client, org, world):
+def test_a_communes_board_shows_the_communes_own_work_and_nothing_else(client, org, world):
     screen = Screen(name="Xã A", committee=org.commune_a)
     token = screen.new_token()
     screen.save()
     with time_machine.travel(LATER, tick=False):
         html = client.get(reverse("board:board", args=[token])).content.decode()
     assert COMMUNE[:40] in html
-    for content in (FINANCE, HEALTH, TO_COMMUNE, PART, ELSEWHERE):
+    assert TO_COMMUNE[:40] in html  # the part handed down to the commune is its own work
+    for content in (FINANCE, HEALTH, PART, ELSEWHERE):
         assert content[:40] not in html
 
 
@@ -203,16 +204,17 @@ def test_the_home_panels_list_only_tasks_the_person_may_see(world, people, who):
     person = getattr(people, who)
     visible = visible_tasks(person)
     with time_machine.travel(LATER, tick=False):
-        panels = dashboard.panels(person)
+        panels = home.panels(person)
     for panel in panels:
         for shelf in panel.shelves:
             assert {t.pk for t, _t, _c in shelf.rows} <= _pks(visible), (panel.key, shelf.key)
             assert shelf.count <= visible.count(), (panel.key, shelf.key)
-        if panel.key in ("office", "leader"):
+        if panel.table is not None:
             seen_units = set(visible.values_list("lead_unit", flat=True))
-            for label, counts in panel.table:
-                unit = counts.get("unit") if panel.key == "office" else label.pk
-                assert unit in seen_units, (panel.key, label)
+            for label, link, _cells in panel.table.rows:
+                unit = parse_qs(link).get("unit")
+                if unit is not None:
+                    assert int(unit[0]) in seen_units, (panel.key, label)
 
 
 def test_the_task_list_and_its_export_stay_inside_the_scope_whatever_the_filter(

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chidao.core import clock
-from chidao.directives import timeline
+from chidao.directives import date_rules, timeline
 from chidao.directives.models import (
     Cooperation,
     DeadlineKind,
@@ -29,7 +29,7 @@ from chidao.org.models import (
     UnitKind,
 )
 from chidao.org.permissions import Action
-from chidao.workdays.calendar import resolve_date, resolve_working_days
+from chidao.workdays.calendar import resolve_date
 
 from .base import WorkflowError, lock, require, require_state
 from .files import attach
@@ -65,6 +65,7 @@ def issue_directive(actor, *, issuer: Unit, tasks: list[TaskSpec], files=(), **f
         raise ValidationError(_("A directive has at least one task."))
     directive = Directive(issuer=issuer, created_by=actor, **fields)
     directive.full_clean()
+    date_rules.check_issue_date(directive.issued_on)
     _check_leader(directive.signer, issuer, "signer")
     if directive.is_meeting:
         _check_leader(directive.meeting_chair, issuer, "meeting_chair")
@@ -177,20 +178,11 @@ def _create_task(
 
 def _set_deadline(task: Task, spec: TaskSpec) -> None:
     kind = spec.deadline_kind
+    dates = {"assigned_on": task.assigned_on, "issued_on": task.directive.issued_on}
     if kind == DeadlineKind.DATE:
-        if spec.deadline_date is None:
-            raise ValidationError({"deadline_date": _("Give the deadline.")})
-        if spec.deadline_date < task.assigned_on:
-            raise ValidationError(
-                {"deadline_date": _("The deadline cannot be before the day of assignment.")}
-            )
-        rule = resolve_date(spec.deadline_date)
+        rule = date_rules.deadline_on(spec.deadline_date, **dates)
     elif kind == DeadlineKind.WORKING_DAYS:
-        if not spec.working_days or spec.working_days < 1 or spec.working_days > 365:
-            raise ValidationError(
-                {"working_days": _("Give a number of working days from 1 to 365.")}
-            )
-        rule = resolve_working_days(task.assigned_on, spec.working_days)
+        rule = date_rules.deadline_in_working_days(spec.working_days, **dates)
     elif kind == DeadlineKind.RECURRING:
         if spec.recurrence not in Recurrence.values:
             raise ValidationError({"recurrence": _("Choose how often the task recurs.")})

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -22,45 +21,39 @@ from chidao.org.permissions import Action
 from chidao.workdays.calendar import WorkCalendar
 
 from .base import WorkflowError, lock, require, require_state, require_text
-from .workflow import STEPS
+from .workflow import STEPS, extension_refusal, mark_lead_side_update
 
 
 @transaction.atomic
 def request_extension(actor, task: Task, *, proposed_date: datetime.date, reason: str) -> Extension:
-    """The lead unit asks for a later deadline, with its reason."""
+    """The lead unit asks for a later deadline, with its reason: by the deadline in force, unless
+    CHIDAO_LATE_EXTENSIONS allows a request after it (the extension is then marked)."""
     task = lock(task)
     require(actor, Action.REQUEST_EXTENSION, task)
     require_state(task, STEPS["request_extension"].from_states, _("request an extension"))
+    if refusal := extension_refusal(task):
+        raise refusal
     reason = require_text(reason, "reason", _("Give the reason for the extension."))
-    if task.deadline is None:
-        raise WorkflowError(_("A task without a deadline needs no extension."))
-    if task.extension_count >= settings.CHIDAO_MAX_EXTENSIONS:
-        raise WorkflowError(
-            _("This task has already been extended %(count)s times, the most allowed.")
-            % {"count": task.extension_count}
-        )
-    if task.extensions.filter(decision=Decision.PENDING).exists():
-        raise WorkflowError(_("An extension request is already awaiting decision."))
     if proposed_date is None or proposed_date <= task.deadline:
         raise WorkflowError(
             {"proposed_date": _("Propose a date after the deadline in force (%(date)s).")
              % {"date": f"{task.deadline:%d/%m/%Y}"}}
         )  # fmt: skip
+    after_deadline = clock.today() > task.deadline  # only when the setting allows it
     extension = Extension.objects.create(
         task=task,
         requested_by=actor,
         reason=reason,
         proposed_date=proposed_date,
         deadline_before=task.deadline,
+        after_deadline=after_deadline,
     )
-    timeline.record(
-        task,
-        EventKind.EXTENSION_REQUESTED,
-        actor,
-        extension=extension.pk,
-        proposed_date=proposed_date,
-        reason=reason,
-    )
+    if fields := mark_lead_side_update(actor, task):
+        task.save(update_fields=fields)
+    data = {"extension": extension.pk, "proposed_date": proposed_date, "reason": reason}
+    if after_deadline:
+        data["after_deadline"] = True
+    timeline.record(task, EventKind.EXTENSION_REQUESTED, actor, **data)
     return extension
 
 
@@ -75,7 +68,8 @@ def decide_extension(
 ) -> Extension:
     """The directing leader or an Office leader approves (possibly another date) or rejects.
     An approval moves the deadline in force; the original deadline never moves. A date on a day
-    off moves to the next working day (Civil Code art. 148)."""
+    off moves to the next working day (Civil Code art. 148). Approving a request made after the
+    deadline had passed marks the task (``extended_after_deadline``), for the statistics."""
     task = lock(extension.task)
     require(actor, Action.DECIDE_EXTENSION, task)
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
@@ -94,7 +88,10 @@ def decide_extension(
             )  # fmt: skip
         task.deadline = date
         task.extension_count += 1
-        task.save(update_fields=["deadline", "extension_count", "updated"])
+        task.extended_after_deadline = task.extended_after_deadline or extension.after_deadline
+        task.save(
+            update_fields=["deadline", "extension_count", "extended_after_deadline", "updated"]
+        )
     extension.decision = Decision.APPROVED if approve else Decision.REJECTED
     extension.decided_by = actor
     extension.decided_at = clock.now()
@@ -105,6 +102,8 @@ def decide_extension(
     data = {"extension": extension.pk, "note": extension.decision_note}
     if approve:
         data.update(deadline_before=before, deadline_after=date)
+        if extension.after_deadline:
+            data["after_deadline"] = True
     timeline.record(task, kind, actor, **data)
     return extension
 
@@ -120,6 +119,8 @@ def raise_difficulty(actor, task: Task, text: str) -> Difficulty:
     difficulty = Difficulty.objects.create(
         task=task, raised_by=actor, text=text, addressed_to=first
     )
+    if fields := mark_lead_side_update(actor, task):
+        task.save(update_fields=fields)
     timeline.record(
         task,
         EventKind.DIFFICULTY_RAISED,
@@ -149,6 +150,10 @@ def _locked_open(actor, difficulty: Difficulty) -> tuple[Task, Difficulty]:
     difficulty = Difficulty.objects.select_for_update().get(pk=difficulty.pk)
     difficulty.task = task
     require(actor, Action.ANSWER, difficulty)
+    if difficulty.no_longer_needed:
+        raise WorkflowError(
+            _("This difficulty was closed as no longer needed when its task ended.")
+        )
     if not difficulty.is_open:
         raise WorkflowError(_("This difficulty has already been answered."))
     return task, difficulty

@@ -11,6 +11,7 @@ it; ``available_steps`` reads it for the pages, the functions below enforce it.
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -25,12 +26,13 @@ from chidao.directives.models import (
     Cooperation,
     CooperationStatus,
     Decision,
+    Difficulty,
     EventKind,
     LateExplanation,
     State,
     Task,
 )
-from chidao.org.permissions import Action, can
+from chidao.org.permissions import Action, can, is_lead_side
 
 from .base import WorkflowError, lock, require, require_state, require_text
 from .files import record_with_files
@@ -71,12 +73,51 @@ STEPS = {
 
 
 def available_steps(person, task: Task) -> list[str]:
-    """The steps this person may take on this task now, in the table's order."""
+    """The steps this person may take on this task now, in the table's order. An extension is
+    left out when it would be refused whatever the unit proposed (``extension_refusal``)."""
     return [
         name
         for name, step in STEPS.items()
-        if task.state in step.from_states and can(person, step.action, task)
+        if task.state in step.from_states
+        and can(person, step.action, task)
+        and not (name == "request_extension" and extension_refusal(task))
     ]
+
+
+def extension_refusal(task: Task) -> WorkflowError | None:
+    """Why an extension of this task may not be requested now, whatever date and reason are
+    given; None when it may. By default a request must come by the deadline in force (the
+    deadline day itself is in time): asked later, it would turn late work into work on time.
+    ``CHIDAO_LATE_EXTENSIONS`` lets a province allow it (such extensions are marked)."""
+    if task.deadline is None:
+        return WorkflowError(_("A task without a deadline needs no extension."), code="no_deadline")
+    if task.extension_count >= settings.CHIDAO_MAX_EXTENSIONS:
+        return WorkflowError(
+            _("This task has already been extended %(count)s times, the most allowed.")
+            % {"count": task.extension_count},
+            code="extension_cap",
+        )
+    if task.extensions.filter(decision=Decision.PENDING).exists():
+        return WorkflowError(
+            _("An extension request is already awaiting decision."), code="extension_pending"
+        )
+    if clock.today() > task.deadline and not settings.CHIDAO_LATE_EXTENSIONS:
+        return WorkflowError(
+            _("The deadline in force (%(date)s) has passed: an extension can only be requested "
+              "by that day. Report the work when it is done, with the explanation of the delay.")
+            % {"date": f"{task.deadline:%d/%m/%Y}"},
+            code="late_extension",
+        )  # fmt: skip
+    return None
+
+
+def mark_lead_side_update(actor, task: Task) -> list[str]:
+    """An act of the lead unit's side (a comment, an extension request, a difficulty) shows it
+    is working on the task: "not updated" counts from it. Returns the fields to save."""
+    if actor is not None and is_lead_side(actor, task):
+        task.last_update_at = clock.now()
+        return ["last_update_at", "updated"]
+    return []
 
 
 def _enter(actor, task: Task, step_name: str) -> Task:
@@ -149,6 +190,8 @@ def comment(actor, task: Task, text: str) -> Task:
     """Trao đổi between the unit and the specialist."""
     task = _enter(actor, task, "comment")
     text = require_text(text, "text", _("Write the comment."))
+    if fields := mark_lead_side_update(actor, task):
+        task.save(update_fields=fields)
     timeline.record(task, EventKind.COMMENT, actor, text=text)
     return task
 
@@ -263,6 +306,7 @@ def confirm(actor, task: Task, note: str = "") -> Task:
     task.closed_at = clock.now()
     task.save(update_fields=["state", "closed_at", "updated"])
     timeline.record(task, EventKind.CONFIRMED, actor, note=note.strip(), **change)
+    close_open_difficulties(actor, task)
     return task
 
 
@@ -274,6 +318,8 @@ def _decided(actor, task: Task, step: str, to: State, kind: str, reason: str) ->
     change = _move(task, to)
     task.save(update_fields=["state", "updated"])
     timeline.record(task, kind, actor, reason=reason, **change)
+    if to in (State.SUSPENDED, State.CANCELLED):
+        close_open_difficulties(actor, task)
     return task
 
 
@@ -305,6 +351,29 @@ def withdraw_pending_extension(task: Task, why: str) -> None:
     task.extensions.filter(decision=Decision.PENDING).update(
         decision=Decision.WITHDRAWN, decided_at=clock.now(), decision_note=why
     )
+
+
+def close_open_difficulties(actor, task: Task) -> None:
+    """Difficulties still awaiting guidance when their task is done, suspended or cancelled are
+    closed unanswered, as no longer needed, each with its event after the step's own: nobody is
+    left to answer, nor shown as waiting, for work that has ended. The caller holds the task's
+    lock; ``task.state`` is already the new state."""
+    now = clock.now()
+    for difficulty in (
+        Difficulty.objects.select_for_update().filter(task=task, is_open=True).order_by("pk")
+    ):
+        difficulty.is_open = False
+        difficulty.closed_because = task.state
+        difficulty.closed_at = now
+        difficulty.save(update_fields=["is_open", "closed_because", "closed_at"])
+        timeline.record(
+            task,
+            EventKind.DIFFICULTY_CLOSED,
+            actor,
+            difficulty=difficulty.pk,
+            text=difficulty.text,
+            because=task.state,
+        )
 
 
 def is_awaiting_check(task: Task) -> bool:

@@ -22,6 +22,7 @@ class EventKind(models.TextChoices):
     DIFFICULTY_RAISED = "difficulty_raised", _("Difficulty raised")
     DIFFICULTY_ESCALATED = "difficulty_escalated", _("Difficulty escalated")
     DIFFICULTY_ANSWERED = "difficulty_answered", _("Guidance given")
+    DIFFICULTY_CLOSED = "difficulty_closed", _("Difficulty closed: no longer needed")
     EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
     EXTENSION_APPROVED = "extension_approved", _("Extension approved")
     EXTENSION_REJECTED = "extension_rejected", _("Extension rejected")

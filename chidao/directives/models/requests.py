@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chidao.core import clock
 
-from .task import Task
+from .task import State, Task
 
 
 class Decision(models.TextChoices):
@@ -35,6 +35,8 @@ class Extension(models.Model):
     reason = models.TextField(_("reason"))
     proposed_date = models.DateField(_("proposed deadline"))
     deadline_before = models.DateField(_("deadline before"))
+    # Asked once the deadline in force had passed (refused unless CHIDAO_LATE_EXTENSIONS).
+    after_deadline = models.BooleanField(_("requested after the deadline"), default=False)
     decision = models.CharField(
         _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
@@ -84,7 +86,9 @@ LEVEL_ORDER = [Level.DIVISION_HEAD, Level.OFFICE_LEADER, Level.DIRECTING_LEADER]
 
 class Difficulty(models.Model):
     """Khó khăn, vướng mắc: raised by the unit or the specialist, addressed up the chain
-    (division head → Office leader → directing leader) until someone gives guidance."""
+    (division head → Office leader → directing leader) until someone gives guidance, or closed
+    unanswered as no longer needed when its task is done, suspended or cancelled first
+    (``closed_because`` then holds that state of the task)."""
 
     task = models.ForeignKey(
         Task, on_delete=models.PROTECT, related_name="difficulties", verbose_name=_("task")
@@ -109,6 +113,13 @@ class Difficulty(models.Model):
         verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_because = models.CharField(
+        _("closed as no longer needed: the task was"),
+        max_length=20,
+        choices=[(s.value, s.label) for s in (State.DONE, State.SUSPENDED, State.CANCELLED)],
+        blank=True,
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("difficulty")
@@ -121,6 +132,11 @@ class Difficulty(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    @property
+    def no_longer_needed(self) -> bool:
+        """Closed without guidance because its task ended first (not answered)."""
+        return bool(self.closed_because)
 
 
 class Cause(models.TextChoices):

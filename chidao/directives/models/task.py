@@ -63,10 +63,11 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(state__in=OPEN_STATES)
 
     def with_open_difficulties(self):
-        """Tasks with a difficulty still awaiting guidance."""
+        """Open tasks with a difficulty still awaiting guidance (a finished task's difficulties
+        are no longer anyone's business, even one left open before they were closed with it)."""
         from .requests import Difficulty
 
-        return self.filter(pk__in=Difficulty.objects.filter(is_open=True).values("task_id"))
+        return self.open().filter(pk__in=Difficulty.objects.filter(is_open=True).values("task_id"))
 
     def search(self, term: str):
         qs = self
@@ -181,6 +182,11 @@ class Task(models.Model):
     product_date = models.DateField(_("product document date"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     extension_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
+    # An extension asked after the deadline in force had passed was approved (only possible
+    # where CHIDAO_LATE_EXTENSIONS allows it): work done within it is counted apart.
+    extended_after_deadline = models.BooleanField(
+        _("extended after the deadline had passed"), default=False
+    )
     last_update_at = models.DateTimeField(_("last update by the unit"), default=clock.now)
     event_count = models.PositiveIntegerField(_("events"), default=0, editable=False)
     event_head = models.CharField(_("last event hash"), max_length=64, blank=True, editable=False)

@@ -279,15 +279,16 @@ def test_a_rejected_request_does_not_use_up_the_cap(march, task, people, setting
     assert approved.decision == Decision.APPROVED
 
 
-def test_an_extension_may_be_approved_after_the_deadline_has_passed(task, people):
-    with at_16_local(D(2026, 4, 3)):
-        assert timeliness_of(task, Today.now()) == Timeliness.OVERDUE
+def test_an_extension_asked_in_time_may_be_approved_after_the_deadline_has_passed(task, people):
+    with at_16_local(ORIGINAL):  # the deadline day itself is still in time to ask
         extension = _request(people, task, D(2026, 4, 24))
     with at_16_local(D(2026, 4, 6)):
+        assert timeliness_of(task, Today.now()) == Timeliness.OVERDUE
         _approve(people.leader, extension)
         task.refresh_from_db()
         today = Today.now()
     assert task.deadline == D(2026, 4, 24)
+    assert not extension.after_deadline and not task.extended_after_deadline  # asked in time
     assert timeliness_of(task, today) == Timeliness.NOT_DUE
     assert counting_groups(Task.objects.filter(pk=task.pk), today.date).open_within == 1
 
@@ -340,6 +341,7 @@ def test_a_completion_is_counted_against_the_extended_deadline_and_told_apart(
     counts = counting_groups(Task.objects.filter(pk=task.pk), D(2026, 5, 15))
     assert counts == Counts(
         total=1, done_on_time=on_time, done_on_time_after_extension=after_extension,
+        done_on_time_after_late_extension=0,
         done_late=late, open_within=0, open_overdue=0, suspended=0,
     )  # fmt: skip
     expected = Timeliness.DONE_LATE if late else Timeliness.DONE_ON_TIME

@@ -1,5 +1,5 @@
 """What sub-assigned parts add up to (roll-up), and tasks whose unit has gone quiet (chưa cập nhật
-quá N ngày)."""
+quá N ngày làm việc)."""
 
 import datetime
 
@@ -87,7 +87,8 @@ def test_the_roll_up_counts_are_the_childrens_counts(family):
     assert summary.counts == python_counts(children.values(), today)
     assert summary.counts == counting_groups(Task.objects.filter(parent=parent), today.date)
     assert summary.counts == Counts(
-        total=2, done_on_time=1, done_on_time_after_extension=0, done_late=0,
+        total=2, done_on_time=1, done_on_time_after_extension=0,
+        done_on_time_after_late_extension=0, done_late=0,
         open_within=0, open_overdue=1, suspended=0,
     )  # fmt: skip
 
@@ -123,8 +124,8 @@ def test_a_task_without_parts_has_an_empty_roll_up(task):
     assert summary.counts.total == 0
 
 
-# --- Stale: no update from the unit for 14 days --------------------------------------------------
-START = datetime.datetime(2026, 3, 2, 9, tzinfo=UTC)  # 16:00 on 02/03/2026 in Hà Nội
+# --- Stale: no act of the lead unit for 10 working days ------------------------------------------
+START = datetime.datetime(2026, 3, 2, 9, tzinfo=UTC)  # 16:00 on Monday 02/03/2026 in Hà Nội
 
 
 @pytest.fixture
@@ -135,53 +136,68 @@ def traveller():
 
 @pytest.fixture
 def received(traveller, task, people):
-    """The task, received on 02/03/2026 at 16:00 (its unit's last update)."""
+    """The task, received on 02/03/2026 at 16:00 (its unit's last act)."""
     return actions.receive(people.unit_staff, task)
 
 
 def _stale(task):
     """The one-task answer and the database filter must agree; returns the answer."""
-    now = datetime.datetime.now(UTC)
+    today = Today.now()
     task = Task.objects.get(pk=task.pk)
-    in_database = Task.objects.filter(stale_q(now), pk=task.pk).exists()
-    assert is_stale(task, now) == in_database
+    in_database = Task.objects.filter(stale_q(today), pk=task.pk).exists()
+    assert is_stale(task, today) == in_database
     return in_database
 
 
-def test_a_task_is_stale_after_fourteen_days_without_an_update(received, traveller):
+def local(day: datetime.date, hour: int):
+    return datetime.datetime(day.year, day.month, day.day, hour - 7, tzinfo=UTC)
+
+
+def test_a_task_is_stale_after_ten_working_days_without_an_act(received, traveller):
     assert received.last_update_at == START
-    traveller.move_to(START + datetime.timedelta(days=14, hours=-1))
+    traveller.move_to(local(D(2026, 3, 16), 23))  # the 10th working day after 02/03
     assert not _stale(received)
-    traveller.move_to(START + datetime.timedelta(days=14, hours=1))
+    traveller.move_to(local(D(2026, 3, 17), 8))
     assert _stale(received)
+
+
+def test_days_off_do_not_count(traveller, task, people):
+    traveller.move_to(local(D(2026, 2, 13), 10))  # Friday before Tết (14/02-22/02/2026)
+    actions.receive(people.unit_staff, task)
+    traveller.move_to(local(D(2026, 3, 6), 17))  # 10 working days later: 23/02-06/03
+    assert not _stale(task)
+    traveller.move_to(local(D(2026, 3, 9), 8))
+    assert _stale(task)
 
 
 def test_a_task_never_received_goes_stale_too(traveller, task):
     assert task.last_update_at == START  # assigned then: the clock runs from the assignment
-    traveller.move_to(datetime.datetime.now(UTC) + datetime.timedelta(days=15))
+    traveller.move_to(local(D(2026, 3, 17), 9))
     assert task.state == State.ASSIGNED
     assert _stale(task)
 
 
 def test_the_stale_period_follows_the_setting(received, traveller, settings):
-    settings.CHIDAO_STALE_AFTER_DAYS = 7
-    traveller.move_to(START + datetime.timedelta(days=8))
+    settings.CHIDAO_STALE_AFTER_WORKING_DAYS = 5
+    traveller.move_to(local(D(2026, 3, 9), 17))
+    assert not _stale(received)
+    traveller.move_to(local(D(2026, 3, 10), 8))
     assert _stale(received)
 
 
 def test_a_progress_update_clears_it(received, traveller, people):
-    traveller.move_to(START + datetime.timedelta(days=20))
+    traveller.move_to(local(D(2026, 3, 22), 10))  # a Sunday
     assert _stale(received)
     actions.post_progress(people.unit_staff, received, "Đã làm việc với các huyện", 30)
     assert not _stale(received)
-    traveller.move_to(START + datetime.timedelta(days=33))
+    traveller.move_to(local(D(2026, 4, 3), 17))  # 23/03-03/04: ten working days
     assert not _stale(received)
-    traveller.move_to(START + datetime.timedelta(days=35))
+    traveller.move_to(local(D(2026, 4, 4), 8))
     assert _stale(received)
 
 
 def test_a_specialists_comment_is_not_the_units_update(received, traveller, people):
-    traveller.move_to(START + datetime.timedelta(days=20))
+    traveller.move_to(local(D(2026, 3, 22), 10))
     actions.comment(people.specialist, received, "Đề nghị đơn vị cập nhật tiến độ")
     assert _stale(received)
 
@@ -191,7 +207,7 @@ def test_a_task_awaiting_the_check_is_never_stale(received, traveller, people, s
     actions.report_done(people.unit_staff, received, result="Đã trình phương án")
     if state == State.PROPOSED:
         actions.propose_closing(people.specialist, received)
-    traveller.move_to(START + datetime.timedelta(days=90))
+    traveller.move_to(local(D(2026, 6, 1), 10))
     task = Task.objects.get(pk=received.pk)
     assert task.state == state
     assert not _stale(task)

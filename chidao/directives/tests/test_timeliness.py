@@ -84,10 +84,13 @@ def python_counts(tasks, today: Today) -> Counts:
             and (task.completed_on > task.original_deadline)
         ):
             counter["done_on_time_after_extension"] += 1
+        if group == "done_on_time" and task.extended_after_deadline:
+            counter["done_on_time_after_late_extension"] += 1
     return Counts(
         total=counter["total"],
         done_on_time=counter["done_on_time"],
         done_on_time_after_extension=counter["done_on_time_after_extension"],
+        done_on_time_after_late_extension=counter["done_on_time_after_late_extension"],
         done_late=counter["done_late"],
         open_within=counter["open_within"],
         open_overdue=counter["open_overdue"],

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chidao.core import clock
-from chidao.directives import actions
+from chidao.core.params import parse_id
+from chidao.directives import actions, date_rules
 from chidao.directives.issue_forms import (
     DirectiveForm,
     apply_errors,
@@ -21,14 +22,17 @@ from chidao.directives.models import DeadlineKind, Directive
 from chidao.directives.timeliness import Today, colour_of, timeliness_of
 from chidao.org import permissions
 from chidao.org.models import Unit
-from chidao.workdays.calendar import resolve_date, resolve_working_days
 
 
 def _committee(request) -> Unit:
     """The committee whose directive is being entered: one the person may enter for."""
     committees = permissions.issuing_committees(request.user)
     wanted = request.POST.get("committee") or request.GET.get("committee")
-    committee = committees.filter(pk=wanted).first() if wanted else committees.first()
+    if wanted:  # a committee that is not an id is one the person may not enter for either
+        pk = parse_id(wanted)
+        committee = committees.filter(pk=pk).first() if pk else None
+    else:
+        committee = committees.first()
     if committee is None:
         raise PermissionDenied
     return committee
@@ -88,11 +92,11 @@ def unit_options(request):
     """Options of a unit picker matching the search, diacritics optional ("so tai chinh")."""
     committee = _committee(request)
     selected = {
-        int(value)
+        pk
         for key in request.GET
         if key not in ("q", "committee", "multi")
         for value in request.GET.getlist(key)
-        if value.isdigit()
+        if (pk := parse_id(value)) is not None
     }
     units = directed_units(committee)
     query = request.GET.get("q", "").strip()
@@ -120,20 +124,29 @@ def deadline_preview(request):
 
     parse = forms.DateField().clean  # the active language's input formats (dd/mm/yyyy)
     try:
-        start = parse(param("issued_on"))
+        issued_on = parse(param("issued_on"))
         kind = param("deadline_kind")
         if kind == DeadlineKind.WORKING_DAYS:
             days = int(param("working_days"))
-            if not 1 <= days <= 365:
-                raise ValueError
-            rule = resolve_working_days(start, days)
         elif kind == DeadlineKind.DATE:
-            rule = resolve_date(parse(param("deadline_date")))
+            day = parse(param("deadline_date"))
         else:
             return HttpResponse("")
     except (ValueError, ValidationError):
-        return HttpResponse("")
-    return render(request, "directives/_deadline_preview.html", {"rule": rule})
+        return HttpResponse("")  # not yet a date or a number: nothing to preview
+    # The rules of the action itself, so the preview refuses what saving would refuse.
+    dates = {"assigned_on": issued_on, "issued_on": issued_on}
+    try:
+        date_rules.check_issue_date(issued_on)
+        if kind == DeadlineKind.WORKING_DAYS:
+            rule = date_rules.deadline_in_working_days(days, **dates)
+        else:
+            rule = date_rules.deadline_on(day, **dates)
+    except ValidationError as error:
+        context = {"refusal": error.messages}
+    else:
+        context = {"rule": rule}
+    return render(request, "directives/_deadline_preview.html", context)
 
 
 @require_GET

@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from chidao.core import clock
 from chidao.core.htmx import is_htmx
 from chidao.directives import actions, forms
 from chidao.directives.export import xlsx_response
@@ -28,9 +27,17 @@ def task_list(request):
         return xlsx_response(tasks, today, f"nhiem-vu-{today.date:%Y%m%d}.xlsx")
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(task, timeliness_of(task, today), colour_of(task, today)) for task in page]
-    context = {"form": form, "page": page, "rows": rows, "query": form.query_string()}
-    template = "directives/_task_rows.html" if is_htmx(request) else "directives/task_list.html"
-    return render(request, template, context)
+    query = form.query_string()
+    context = {"form": form, "page": page, "rows": rows, "query": query}
+    if not is_htmx(request):
+        return render(request, "directives/task_list.html", context)
+    response = render(request, "directives/_task_rows.html", context)
+    # The address bar gets the same query as the export and page links (no empty fields), plus
+    # the page shown: opened again, it shows this very list.
+    if page.number > 1:
+        query = form.query_string(page=page.number)
+    response["HX-Push-Url"] = f"{request.path}?{query}" if query else request.path
+    return response
 
 
 @require_GET
@@ -65,6 +72,18 @@ def render_task(request, task: Task, failed=None, status: int = 200):
 
     steps = [s for s in actions.available_steps(person, task) if s in STEPS]
     step_forms = [(s, STEPS[s][2], form_for(s, lambda s=s: step_form(s, task))) for s in steps]
+    # An extension the person could ask for but that would be refused whatever they proposed
+    # (the deadline has passed, one is pending, the most allowed were granted): say why instead.
+    extension_withheld = None
+    asking = actions.STEPS["request_extension"]
+    if (
+        "request_extension" not in steps
+        and task.state in asking.from_states
+        and can(person, asking.action, task)
+    ):
+        refusal = actions.extension_refusal(task)
+        if refusal is not None and refusal.code != "no_deadline":
+            extension_withheld = refusal.messages[0]
     extensions = list(task.extensions.select_related("requested_by", "decided_by"))
     difficulties = list(task.difficulties.select_related("raised_by", "answered_by"))
     cooperations = list(task.cooperations.select_related("unit"))
@@ -109,8 +128,9 @@ def render_task(request, task: Task, failed=None, status: int = 200):
         "timeliness": timeliness_of(task, today),
         "colour": colour_of(task, today),
         "late_now": task.deadline is not None and today.date > task.deadline,
-        "stale": is_stale(task, clock.now()),
+        "stale": is_stale(task, today),
         "step_forms": step_forms,
+        "extension_withheld": extension_withheld,
         "failed_key": failed_key,
         "refusal": refusal,
         "cooperations": cooperations,

@@ -1,0 +1,364 @@
+"""Every number on the home pages and the dashboard opens exactly its tasks, for every role.
+
+The world below holds what makes counting hard: suspended, cancelled and reopened tasks, a
+confidential directive, parts handed down inside a department and to a commune, the periods of a
+recurring report, a commune's own directive, late reports awaiting the check, extensions,
+difficulties at each level and tasks nobody has updated. Each page is fetched as each person;
+each linked number is followed as the same person and compared with the list it opens.
+"""
+
+import datetime
+import html as html_lib
+import re
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+from chidao.board import snapshot, stats
+from chidao.directives import actions
+from chidao.directives.actions import TaskSpec
+from chidao.directives.models import DeadlineKind, DirectiveKind, Recurrence, Task
+from chidao.directives.tests.conftest import issue
+from chidao.directives.timeliness import counting_groups, scope_q
+
+D = datetime.date
+UTC = datetime.UTC
+TODAY = datetime.datetime(2026, 3, 20, 3, tzinfo=UTC)  # Friday 20/03/2026, 10:00 local
+WHY = "Theo chỉ đạo của UBND tỉnh"
+LATE = {"cause": "objective", "explanation": "Chờ số liệu", "remedy": "Đôn đốc"}
+DASHBOARD = "/dashboard/?start=01/01/2025&end=31/12/2026"
+PERSONAS = (
+    "leader", "viewer", "office_leader", "admin", "division_head", "specialist",
+    "specialist_th", "unit_head", "unit_staff", "sub_staff", "other_staff", "commune_leader",
+    "commune_staff", "commune_specialist",
+)  # fmt: skip
+FIGURE = re.compile(r'<a [^>]*data-count="(\d+)" href="([^"]+)"')
+BARE_NUMBER_LINK = re.compile(
+    r'<a (?![^>]*data-count)[^>]*href="/tasks/\?[^"]*"[^>]*>\s*\d+\s*</a>'
+)
+
+
+def at(day: D, hour: int = 3):
+    return time_machine.travel(datetime.datetime(day.year, day.month, day.day, hour, tzinfo=UTC),
+                               tick=False)  # fmt: skip
+
+
+def spec(content, unit, deadline=None, **fields):
+    return TaskSpec(content=content, lead_unit=unit, deadline_date=deadline, **fields)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(org, people):
+    """Tasks in every state and timeliness, seen on Friday 20/03/2026."""
+    p, w = people, {}
+    lead = {"directing_leader": p.leader}
+    with at(D(2026, 1, 5)):
+        w["series"], *_periods = issue(p.specialist, org, p, TaskSpec(
+            content="Báo cáo giải ngân hằng tháng", lead_unit=org.finance,
+            deadline_kind=DeadlineKind.RECURRING, recurrence=Recurrence.MONTHLY,
+            recurrence_day=20), issued_on=D(2026, 1, 5))  # fmt: skip
+    with at(D(2026, 3, 2)):
+        actions.open_periods(w["series"], until=D(2026, 3, 2))
+        tasks = issue(p.specialist, org, p,
+            spec("Xong đúng hạn", org.finance, D(2026, 3, 20), cooperating_units=[org.health],
+                 **lead),
+            spec("Xong trễ hạn", org.finance, D(2026, 3, 10), **lead),
+            spec("Quá hạn, không ai cập nhật", org.health, D(2026, 3, 4)),
+            spec("Trong hạn, có phần giao xuống", org.finance, D(2026, 4, 30), **lead),
+            spec("Tạm dừng", org.finance, D(2026, 3, 31), **lead),
+            spec("Hủy", org.health, D(2026, 3, 31)),
+            spec("Mở lại sau khi xong", org.finance, D(2026, 3, 16), **lead),
+            spec("Báo cáo trễ chờ kiểm tra", org.health, D(2026, 3, 12)),
+            spec("Gia hạn đã duyệt", org.finance, D(2026, 3, 13), **lead),
+            spec("Bị trả lại", org.finance, D(2026, 3, 27)),
+            spec("Xin gia hạn chờ duyệt", org.finance, D(2026, 3, 27), **lead),
+            spec("Có khó khăn đã chuyển lên", org.commune_a, D(2026, 4, 10)),
+            spec("Không thời hạn", org.finance, deadline_kind=DeadlineKind.NONE),
+            spec("Sắp đến hạn", org.health, D(2026, 3, 24)),
+        )  # fmt: skip
+        w.update({t.content: t for t in tasks})
+        (secret,) = issue(p.specialist, org, p, spec("Nội dung mật", org.finance, D(2026, 3, 10)),
+                          is_confidential=True)  # fmt: skip
+        commune = actions.issue_directive(
+            p.commune_specialist, issuer=org.commune_a,
+            tasks=[spec("Việc riêng của xã A", org.commune_a_econ, D(2026, 3, 16))],
+            kind=DirectiveKind.OFFICIAL_LETTER, number=7, symbol="UBND", issued_on=D(2026, 3, 2),
+            signer=p.commune_leader, summary="Về chợ xã A",
+        )  # fmt: skip
+        w["commune"] = commune.tasks.get()
+        for content in ("Xong đúng hạn", "Xong trễ hạn", "Trong hạn, có phần giao xuống",
+                        "Mở lại sau khi xong", "Gia hạn đã duyệt", "Bị trả lại",
+                        "Xin gia hạn chờ duyệt"):  # fmt: skip
+            w[content] = actions.receive(p.unit_staff, w[content])
+        for content in ("Báo cáo trễ chờ kiểm tra", "Sắp đến hạn"):
+            w[content] = actions.receive(p.other_staff, w[content])
+        w["Có khó khăn đã chuyển lên"] = actions.receive(
+            p.commune_staff, w["Có khó khăn đã chuyển lên"]
+        )
+        parent = w["Trong hạn, có phần giao xuống"]
+        w["part"] = actions.subassign(
+            p.unit_head, parent, spec("Phần của Chi cục", org.finance_sub, D(2026, 3, 18))
+        )
+        w["to_commune"] = actions.subassign(
+            p.unit_head, parent, spec("Phần giao xã B", org.commune_b, D(2026, 3, 25))
+        )
+        extension = actions.request_extension(
+            p.unit_staff,
+            w["Gia hạn đã duyệt"],
+            proposed_date=D(2026, 4, 15),
+            reason="Chờ ý kiến Bộ",
+        )
+        actions.decide_extension(p.office_leader, extension, approve=True)
+        difficulty = actions.raise_difficulty(
+            p.commune_staff, w["Có khó khăn đã chuyển lên"], "Thiếu kinh phí"
+        )
+        actions.escalate_difficulty(p.division_head, difficulty, "Vượt thẩm quyền phòng")
+        actions.raise_difficulty(p.unit_staff, w["Trong hạn, có phần giao xuống"], "Chờ số liệu")
+    with at(D(2026, 3, 9)):
+        actions.suspend(p.office_leader, w["Tạm dừng"], WHY)
+        actions.cancel(p.office_leader, w["Hủy"], WHY)
+        for content in ("Xong đúng hạn", "Mở lại sau khi xong"):
+            task = actions.report_done(p.unit_staff, w[content], result="Xong")
+            actions.propose_closing(p.specialist, task)
+            actions.confirm(p.office_leader, task)
+    with at(D(2026, 3, 12)):
+        task = actions.report_done(
+            p.unit_staff, w["Xong trễ hạn"], result="Xong", late_explanation=LATE
+        )
+        actions.propose_closing(p.specialist, task)
+        actions.confirm(p.office_leader, task)
+        actions.reopen(p.office_leader, w["Mở lại sau khi xong"], WHY)
+    with at(D(2026, 3, 13)):
+        actions.report_done(
+            p.other_staff, w["Báo cáo trễ chờ kiểm tra"], result="Xong", late_explanation=LATE
+        )
+        task = actions.report_done(p.unit_staff, w["Bị trả lại"], result="Chưa đủ")
+        actions.return_task(p.specialist, task, "Thiếu phụ lục")
+    with at(D(2026, 3, 18)):
+        actions.request_extension(
+            p.unit_staff,
+            w["Xin gia hạn chờ duyệt"],
+            proposed_date=D(2026, 4, 10),
+            reason="Chờ thẩm định",
+        )
+    w["secret"] = secret
+    return w
+
+
+def _list_count(client, href: str) -> int:
+    # The list's own partial (as htmx asks for it): the same query, without the filter form.
+    response = client.get(href, headers={"HX-Request": "true"})
+    assert response.status_code == 200, href
+    assert not response.context["form"].errors, (href, response.context["form"].errors)
+    return response.context["page"].paginator.count
+
+
+def _walk(client, person, url) -> int:
+    """Follow every linked number on the page as ``person``; returns how many were followed."""
+    client.force_login(person)
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert not BARE_NUMBER_LINK.search(page), "a number links to tasks without saying its count"
+    figures = [(int(n), html_lib.unescape(href)) for n, href in FIGURE.findall(page)]
+    for number, href in figures:
+        assert href.startswith("/tasks/?"), href
+        assert _list_count(client, href) == number, (person.username, url, href)
+    return len(figures)
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+def test_every_number_on_the_home_page_and_the_dashboard_opens_exactly_its_tasks(
+    client, org, people, world, who
+):
+    person = getattr(people, who)
+    with time_machine.travel(TODAY, tick=False):
+        on_home = _walk(client, person, "/")
+        on_dashboard = _walk(client, person, DASHBOARD)
+    assert on_dashboard >= 30  # the totals, trend, ageing, ranking, blocks, kinds
+    if who != "viewer" and who != "admin":
+        assert on_home >= 4, who
+
+
+@pytest.mark.parametrize("unit", ["province", "finance", "commune_a", "commune_b", "finance_sub"])
+def test_every_number_of_a_scoped_dashboard_opens_exactly_its_tasks(
+    client, org, people, world, unit
+):
+    scope = getattr(org, unit)
+    with time_machine.travel(TODAY, tick=False):
+        assert _walk(client, people.office_leader, f"{DASHBOARD}&unit={scope.pk}") >= 30
+
+
+def test_the_leaders_see_all_opens_only_what_he_directs(client, org, people, world):
+    client.force_login(people.leader)
+    with time_machine.travel(TODAY, tick=False):
+        panel = next(p for p in client.get("/").context["panels"] if p.key == "leader")
+        overdue = next(s for s in panel.shelves if s.key == "overdue")
+        listed = client.get(f"/tasks/?{overdue.more}").context["page"].paginator.count
+    expected = Task.objects.filter(directing_leader=people.leader)
+    assert overdue.count == listed
+    assert {t.directing_leader_id for t, _t, _c in overdue.rows} == {people.leader.pk}
+    assert (
+        overdue.count < Task.objects.filter(deadline__lt=TODAY.date(), state="received").count() + 5
+    )
+    assert overdue.count <= expected.count()
+
+
+# --- One definition of overdue: the home tables, the board and the dashboard agree --------------
+def _dashboard(person, unit):
+    with time_machine.travel(TODAY, tick=False):
+        return stats.build(person, stats.Scope(D(2025, 1, 1), D(2026, 12, 31), unit))
+
+
+def test_the_office_table_the_board_and_the_dashboard_count_overdue_alike(
+    client, org, people, world
+):
+    client.force_login(people.office_leader)
+    with time_machine.travel(TODAY, tick=False):
+        office = next(p for p in client.get("/").context["panels"] if p.key.startswith("office"))
+        snap = snapshot.compute(org.province)
+    on_home = {label: cells[0].value for label, _link, cells in office.table.rows}
+    on_board = {row.name: row.open_overdue for row in snap.units if row.open_overdue}
+    on_dashboard = {
+        row.label: row.counts.open_overdue
+        for row in _dashboard(people.office_leader, org.province).ranking
+        if row.counts.open_overdue
+    }
+    assert on_home == on_board == on_dashboard
+    assert on_home["Sở Y tế"] == 2  # never updated, and the late report awaiting its check
+    assert sum(on_home.values()) == snap.counts.open_overdue
+
+
+def test_the_leaders_sector_table_counts_like_the_dashboard_of_his_block(
+    client, org, people, world
+):
+    client.force_login(people.leader)
+    with time_machine.travel(TODAY, tick=False):
+        panel = next(p for p in client.get("/").context["panels"] if p.key == "leader")
+        board = stats.build(
+            people.leader, stats.Scope(D(2025, 1, 1), D(2026, 12, 31), org.province, org.block_kt)
+        )
+    on_home = {label: (cells[0].value, cells[1].value) for label, _l, cells in panel.table.rows}
+    on_dashboard = {row.label: (row.counts.open, row.counts.open_overdue) for row in board.ranking
+                    if row.counts.open}  # fmt: skip
+    assert on_home == on_dashboard
+
+
+# --- The board's headline is the official figures (confidential tasks counted, never listed) ---
+def test_the_boards_headline_equals_the_dashboards_for_the_same_scope_and_day(org, people, world):
+    for committee in (org.province, org.commune_a, org.commune_b):
+        with time_machine.travel(TODAY, tick=False):
+            snap = snapshot.compute(committee)
+        assert snap.counts == _dashboard(people.office_leader, committee).totals, committee
+    assert "Nội dung mật" not in {i.content for i in snap.overdue + snap.due_soon}
+    with time_machine.travel(TODAY, tick=False):
+        province = snapshot.compute(org.province)
+    assert "Nội dung mật" not in {i.content for i in province.overdue + province.due_soon}
+
+
+# --- What a scope counts: the parts handed down to a commune, each task once --------------------
+def test_a_commune_counts_the_parts_handed_down_to_it(org, people, world):
+    with time_machine.travel(TODAY, tick=False):
+        commune_b = _dashboard(people.office_leader, org.commune_b)
+        board_b = snapshot.compute(org.commune_b)
+    assert commune_b.totals.total == 1 == board_b.counts.total
+    assert [item.content for item in board_b.due_soon] == ["Phần giao xã B"]
+
+
+def test_the_province_counts_a_parent_and_never_its_parts(org, people, world):
+    with time_machine.travel(TODAY, tick=False):
+        province = _dashboard(people.office_leader, org.province)
+        finance = _dashboard(people.office_leader, org.finance)
+        branch = _dashboard(people.office_leader, org.finance_sub)
+    counted = set(Task.objects.filter(scope_q(org.province)).values_list("content", flat=True))
+    assert "Trong hạn, có phần giao xuống" in counted
+    assert {"Phần của Chi cục", "Phần giao xã B"}.isdisjoint(counted)
+    assert "Việc riêng của xã A" in counted  # a commune's own directive: led inside the province
+    # The department counts its task, not the part it gave its branch; the branch counts the part.
+    assert branch.totals.total == 1
+    assert (
+        finance.totals.total
+        == counting_groups(Task.objects.filter(scope_q(org.finance)), TODAY.date()).total
+    )
+    in_finance = set(Task.objects.filter(scope_q(org.finance)).values_list("content", flat=True))
+    assert "Phần của Chi cục" not in in_finance and "Trong hạn, có phần giao xuống" in in_finance
+    # Suspended and cancelled tasks are outside the total; the recurring series counts its periods.
+    assert (
+        province.totals.total
+        == counting_groups(Task.objects.filter(scope_q(org.province)), TODAY.date()).total
+    )
+    assert province.totals.suspended == 1
+
+
+# --- A fair ranking ----------------------------------------------------------------------------
+def test_open_overdue_work_counts_against_a_unit_in_the_ranking(org, people, world):
+    board = _dashboard(people.office_leader, org.province)
+    health = next(row for row in board.ranking if row.label == "Sở Y tế")
+    assert health.counts.done == 0 and health.counts.open_overdue == 2
+    assert health.counts.ranking_rate == 0.0  # not 100%: two overdue, nothing done
+    rates = [row.counts.ranking_rate for row in board.ranking]
+    judged = [r for r in rates if r is not None]
+    assert judged == sorted(judged, reverse=True)
+    assert rates[len(judged) :] == [None] * (len(rates) - len(judged))  # unjudged units last
+
+
+def test_ties_are_broken_by_overdue_then_size_then_name(org, people):
+    def row(name, on_time, late, overdue, within):
+        counts = stats.Counts(total=on_time + late + overdue + within, done_on_time=on_time,
+                              done_on_time_after_extension=0,
+                              done_on_time_after_late_extension=0, done_late=late,
+                              open_within=within, open_overdue=overdue, suspended=0)  # fmt: skip
+        return name, counts
+
+    ordered = stats.rank([
+        row("Sở B", 1, 1, 0, 0),
+        row("Sở A", 1, 0, 1, 0),
+        row("Sở Đ", 2, 1, 1, 4),
+        row("Sở C", 1, 1, 0, 0),
+        row("Sở E", 0, 0, 0, 3),
+    ], key=lambda item: item[1], name=lambda item: item[0])  # fmt: skip
+    assert [name for name, _c in ordered] == ["Sở B", "Sở C", "Sở Đ", "Sở A", "Sở E"]
+
+
+# --- Extensions asked after the deadline: a sub-group of "done on time", shown apart ------------
+def test_work_done_within_a_late_extension_is_counted_apart(client, org, people, settings):
+    settings.CHIDAO_LATE_EXTENSIONS = True
+    with at(D(2026, 3, 2)):
+        late, timely = issue(people.specialist, org, people,
+                             spec("Gia hạn xin muộn", org.finance, D(2026, 3, 10)),
+                             spec("Gia hạn xin đúng lúc", org.finance, D(2026, 3, 10)))  # fmt: skip
+        actions.receive(people.unit_staff, late)
+        actions.receive(people.unit_staff, timely)
+    with at(D(2026, 3, 6)):
+        on_time = actions.request_extension(people.unit_staff, timely, proposed_date=D(2026, 3, 20),
+                                            reason="Chờ số liệu")  # fmt: skip
+        actions.decide_extension(people.office_leader, on_time, approve=True)
+    with at(D(2026, 3, 12)):  # two days after the deadline
+        asked_late = actions.request_extension(people.unit_staff, late,
+                                               proposed_date=D(2026, 3, 20), reason="Chờ số liệu")
+        actions.decide_extension(people.office_leader, asked_late, approve=True)
+    with at(D(2026, 3, 18)):
+        for task in (late, timely):
+            task = actions.report_done(people.unit_staff, task, result="Xong")
+            actions.propose_closing(people.specialist, task)
+            actions.confirm(people.office_leader, task)
+    board = _dashboard(people.office_leader, org.province)
+    assert board.totals.done_on_time == 2
+    assert board.totals.done_on_time_after_extension == 2
+    assert board.totals.done_on_time_after_late_extension == 1
+    client.force_login(people.office_leader)
+    with time_machine.travel(TODAY, tick=False):
+        page = client.get(DASHBOARD).content.decode()
+        link = html_lib.unescape(
+            re.search(r'data-count="1" href="([^"]+after_late_extension[^"]*)"', page).group(1)
+        )
+        listed = client.get(link, headers={"HX-Request": "true"}).context["page"].object_list
+    assert [t.content for t in listed] == ["Gia hạn xin muộn"]

@@ -1,0 +1,25 @@
+from django.core.exceptions import BadRequest
+
+
+class RefuseNulMiddleware:
+    """Answer 400 to a request whose path or query string holds a NUL character.
+
+    PostgreSQL refuses NUL in any text value, so a NUL that reaches a query (a search, an admin
+    filter, a lookup by a text field) fails the request with a 500; SQLite takes it silently.
+    Forms already refuse it (Django's form fields validate against NUL), but many values are read
+    directly: every search box, the admin's filters and search. No one can type a NUL into a page
+    or a link of this site, so only a broken client or a probe sends one. Refusing it here, once,
+    covers every view present and future; stripping it instead would silently answer a different
+    question than the one asked. Request bodies are left to the forms that read them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL character in the URL")
+        return self.get_response(request)
