@@ -18,9 +18,17 @@ from chidao.org.models import SectorBlock
 
 @admin.register(Screen)
 class ScreenAdmin(admin.ModelAdmin):
-    list_display = ("name", "committee", "sector_block", "is_active", "created", "rotated_at")
+    list_display = (
+        "name",
+        "committee",
+        "sector_block",
+        "language",
+        "is_active",
+        "created",
+        "rotated_at",
+    )
     list_filter = ("is_active",)
-    fields = ("name", "committee", "sector_block")
+    fields = ("name", "committee", "sector_block", "language")
     actions = ["rotate", "revoke"]
 
     def has_module_permission(self, request):

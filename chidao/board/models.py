@@ -40,6 +40,15 @@ class Screen(models.Model):
         verbose_name=_("only this sector block"),
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The board speaks the committee's language whatever the hall's browser is set to; a screen
+    # for foreign visitors may be set to English.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="vi",
+        help_text=_("The language of the words on the screen, whatever its browser is set to."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

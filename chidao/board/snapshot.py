@@ -8,11 +8,13 @@ the numbers (so the headline equals the dashboard's) but are never listed.
 
 import hashlib
 import json
+import zoneinfo
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from chidao.core import clock
 from chidao.directives.models import OPEN_STATES, Task
@@ -30,7 +32,9 @@ from chidao.directives.timeliness import (
 )
 from chidao.org.models import Unit
 
-OVERDUE_ITEMS = 300  # more than any screen can page through in a refresh cycle
+# Every listed item goes to the screen, which pages through them by the room it has (board.js);
+# these caps bound what one answer carries.
+OVERDUE_ITEMS = 300
 DUE_SOON_ITEMS = 100
 
 
@@ -112,7 +116,10 @@ def compute(committee: Unit, sector_block=None) -> Snapshot:
     etag = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32]
     return Snapshot(
         title=title,
-        generated_at=clock.now().astimezone().isoformat(),
+        # The committee's time zone, never the server's own (``astimezone()`` would give that).
+        generated_at=timezone.localtime(
+            clock.now(), zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        ).isoformat(),
         counts=counts,
         units=units,
         overdue=overdue,
@@ -126,7 +133,8 @@ def get(committee: Unit, sector_block=None) -> Snapshot:
 
     The key carries the newest change of any task (one indexed MAX) and today's date, so a
     change anywhere shows at the next poll, in every process, with or without a shared cache;
-    all screens of the same scope share one computation.
+    all screens of the same scope share one computation. It holds no translated word (the
+    views render it in each screen's language, and their ETag names the language).
     """
     newest = Task.objects.aggregate(newest=Max("updated"))["newest"]
     stamp = newest.timestamp() if newest else 0

@@ -1,22 +1,36 @@
-"""The kiosk board: no login, a secret link per screen, one shared snapshot, 304 when unchanged."""
+"""The kiosk board: no login, a secret link per screen, one shared snapshot, 304 when unchanged.
 
-import math
+A board speaks its screen's language (Vietnamese unless the screen is set otherwise in the admin
+site), whatever the hall's browser asks for, and every time on it is the committee's
+(``settings.TIME_ZONE``), written by the server as dd/mm/yyyy HH:MM: the browser never formats a
+time. The time of the last answer travels in a header (``X-Board-Time``) on every answer, 304
+included: the browser's cache takes a 304's headers into the response it hands the script.
+
+Paging: the server sends every item of each list (already capped in ``snapshot``) and the page's
+script (``board.js``) shows as many whole rows as fit in each box, turning one page per poll. Only
+the browser knows how tall a row is once unit names and contents wrap, so only it can page without
+ever cutting a row; and the answer stays the same for every screen of a scope and language,
+whatever its size or page, so an unchanged board is always revalidated as 304.
+"""
+
+import contextlib
+import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseNotModified
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from chidao.board import snapshot, stats
 from chidao.board.forms import ScopeForm
 from chidao.board.models import Screen
+from chidao.core import clock
 
-ITEMS_PER_PAGE = 6
-UNITS_PER_PAGE = 12
-SOON_PER_PAGE = 3
+TIME_HEADER = "X-Board-Time"
 
 
 def _screen(token: str) -> Screen:
@@ -26,38 +40,32 @@ def _screen(token: str) -> Screen:
     return screen
 
 
-def _private(response):
+@contextlib.contextmanager
+def _screens_terms(screen: Screen):
+    """The screen's language and the committee's time zone, not the browser's."""
+    with translation.override(screen.language), timezone.override(settings.TIME_ZONE):
+        yield
+
+
+def _committee_time() -> str:
+    moment = timezone.localtime(clock.now(), zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    return f"{moment:%d/%m/%Y %H:%M}"
+
+
+def _private(response, screen: Screen, shown_at: str):
     patch_cache_control(response, private=True, no_cache=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
+    response["Content-Language"] = screen.language  # LocaleMiddleware would name the browser's
+    response[TIME_HEADER] = shown_at
     return response
 
 
-def _page(items: list, page: int, size: int):
-    """The ``page``-th slice of ``items``, going round: each list pages at its own length."""
-    pages = max(1, -(-len(items) // size))
-    page %= pages
-    return items[page * size : (page + 1) * size], page, pages
-
-
-def _context(screen: Screen, snap, page: int) -> dict:
-    overdue, overdue_page, pages = _page(snap.overdue, page, ITEMS_PER_PAGE)
-    units, units_page, unit_pages = _page(snap.units, page, UNITS_PER_PAGE)
-    soon, _soon_page, soon_pages = _page(snap.due_soon, page, SOON_PER_PAGE)
+def _context(screen: Screen, snap, shown_at: str) -> dict:
     return {
         "screen": screen,
         "snap": snap,
-        "overdue": overdue,
-        "units": units,
-        "soon": soon,
-        "page": overdue_page,
-        "pages": pages,
-        "units_page": units_page,
-        "unit_pages": unit_pages,
-        "first_number": overdue_page * ITEMS_PER_PAGE,
-        # After this many pages every list is back at its start: the screen counts pages modulo
-        # it, so its requests repeat and the browser can revalidate them (304).
-        "cycle": math.lcm(pages, unit_pages, soon_pages),
+        "shown_at": shown_at,
         "poll_seconds": settings.CHIDAO_BOARD_POLL_SECONDS,
     }
 
@@ -66,25 +74,29 @@ def _context(screen: Screen, snap, page: int) -> dict:
 def board(request, token: str):
     screen = _screen(token)
     snap = snapshot.get(screen.committee, screen.sector_block)
-    return _private(render(request, "board/board.html", _context(screen, snap, 0)))
+    with _screens_terms(screen):
+        shown_at = _committee_time()
+        response = render(request, "board/board.html", _context(screen, snap, shown_at))
+    return _private(response, screen, shown_at)
 
 
 @require_GET
 def board_data(request, token: str):
-    """The board's body, for the screen's periodic request; 304 when nothing changed."""
+    """The board's body, for the screen's periodic request; 304 when nothing changed.
+
+    The snapshot holds no translated word, so screens of one scope share it; the body rendered
+    from it is in the screen's language, so the ETag names the language too.
+    """
     screen = _screen(token)
     snap = snapshot.get(screen.committee, screen.sector_block)
-    try:
-        page = int(request.GET.get("page", 0))
-    except ValueError:
-        page = 0
-    context = _context(screen, snap, page)
-    etag = f'"{snap.etag}-{page}"'
-    if etag in request.headers.get("If-None-Match", ""):
-        return _private(HttpResponseNotModified(headers={"ETag": etag}))
-    response = render(request, "board/_body.html", context)
+    with _screens_terms(screen):
+        shown_at = _committee_time()
+        etag = f'"{snap.etag}-{screen.language}"'
+        if etag in request.headers.get("If-None-Match", ""):
+            return _private(HttpResponseNotModified(headers={"ETag": etag}), screen, shown_at)
+        response = render(request, "board/_body.html", _context(screen, snap, shown_at))
     response["ETag"] = etag
-    return _private(response)
+    return _private(response, screen, shown_at)
 
 
 @require_GET

@@ -1,4 +1,7 @@
-"""Reading values from the query string that views use directly (not through a form)."""
+"""Ids read from a request: in a query string that views use directly, in a form's choices."""
+
+from django import forms
+from django.core.exceptions import ValidationError
 
 # The largest key both databases store (a signed 64-bit integer, Django's BigAutoField). Beyond it
 # SQLite raises OverflowError and PostgreSQL "out of range": a 500 for a typo in a link.
@@ -14,3 +17,19 @@ def parse_id(value) -> int | None:
         return None
     number = int(value)
     return number if 1 <= number <= MAX_ID else None
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """Django's field of several objects chosen by id, refusing a value that is not an id (see
+    ``parse_id``) with its own message before the database sees it: Django looks the values up
+    together, and one beyond the 64-bit range is an OverflowError on SQLite, a 500."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if parse_id(str(pk)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)

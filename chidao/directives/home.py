@@ -314,4 +314,4 @@ def leader_panel(person, today: Today) -> Panel:
             at = {"scope": block.committee.pk, "sector_block": block.pk, "unit": unit.pk}
             label = unit.name if len(blocks) == 1 else f"{unit.name} ({block.name})"
             table.rows.append((label, query(**at), _unit_cells(counts[unit.pk], at)))
-    return Panel("leader", _("What I direct"), shelves, table, figures)
+    return Panel("leader", _("What I direct"), shelves, table if blocks else None, figures)

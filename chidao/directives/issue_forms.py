@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core.params import ModelIdsField
 from chidao.directives import date_rules
 from chidao.directives.actions import TaskSpec
 from chidao.directives.forms import DATE, MultipleFileField, StepForm
@@ -77,9 +78,7 @@ class DirectiveForm(StepForm):
 class TaskRowForm(StepForm):
     content = forms.CharField(label=_("Task"), widget=forms.Textarea(attrs={"rows": 2}))
     lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=None)
-    cooperating_units = forms.ModelMultipleChoiceField(
-        label=_("Cooperating units"), queryset=None, required=False
-    )
+    cooperating_units = ModelIdsField(label=_("Cooperating units"), queryset=None, required=False)
     directing_leader = forms.ModelChoiceField(
         label=_("Directing leader"), queryset=None, required=False
     )

@@ -18,8 +18,8 @@ TODAY = datetime.datetime(2026, 3, 20, 3, tzinfo=datetime.UTC)  # Friday 20/03/2
 LATE_EXPLANATION = {"cause": "objective", "explanation": "Chờ số liệu", "remedy": "Đôn đốc"}
 
 
-def _screen(org, **fields):
-    screen = Screen(name="Sảnh tầng 1", committee=org.province, **fields)
+def _screen(org, name="Sảnh tầng 1", **fields):
+    screen = Screen(name=name, committee=org.province, **fields)
     token = screen.new_token()
     screen.save()
     return screen, token
@@ -154,3 +154,48 @@ def test_a_sector_blocks_board_and_a_communes_own_board_show_only_their_tasks(cl
     commune.save()
     html = client.get(reverse("board:board", args=[token_a])).content.decode()
     assert "Sở Tài chính" not in html and "Sở Y tế" not in html
+
+
+def test_the_board_speaks_its_screens_language_and_the_committees_time(client, org, boundaries):
+    """Whatever the browser asks for, in the first page, the periodic body and a 304."""
+    _vi, token_vi = _screen(org)
+    _en, token_en = _screen(org, name="Phòng khách", language="en")
+    english = {"Accept-Language": "en-US,en;q=0.9"}
+    with time_machine.travel(TODAY, tick=False):  # 03:00 UTC is 10:00 in Hồ Chí Minh City
+        page = client.get(reverse("board:board", args=[token_vi]), headers=english)
+        data = client.get(reverse("board:data", args=[token_vi]), headers=english)
+        again = client.get(reverse("board:data", args=[token_vi]),
+                           headers=english | {"If-None-Match": data["ETag"]})  # fmt: skip
+        data_en = client.get(reverse("board:data", args=[token_en]),
+                             headers={"Accept-Language": "vi"})  # fmt: skip
+    for response in (page, data):
+        html = response.content.decode()
+        assert response["Content-Language"] == "vi"
+        assert "Quá hạn" in html and "trễ 1 ngày" in html and "day late" not in html
+        assert response["X-Board-Time"] == "20/03/2026 10:00"
+    assert '<html lang="vi">' in page.content.decode()
+    assert '<time id="board-refreshed">20/03/2026 10:00</time>' in page.content.decode()
+    assert again.status_code == 304
+    assert again["Content-Language"] == "vi" and again["X-Board-Time"] == "20/03/2026 10:00"
+    # The same snapshot, another language: another body, so another ETag.
+    assert data_en["Content-Language"] == "en" and "1 day late" in data_en.content.decode()
+    assert data_en["ETag"] != data["ETag"]
+    with time_machine.travel(TODAY, tick=False):
+        stale = client.get(reverse("board:data", args=[token_en]),
+                           headers={"If-None-Match": data["ETag"]})  # fmt: skip
+    assert stale.status_code == 200
+
+
+def test_the_body_carries_every_item_for_the_screen_to_page(client, org, people):
+    """The screen pages by the room it has, so the server sends every listed item (up to the
+    snapshot's caps), numbered, whatever page a screen is on."""
+    today = datetime.date(2026, 3, 20)
+    specs = [_spec(org, f"Việc quá hạn số {i:02}", today - datetime.timedelta(days=i + 1))
+             for i in range(15)]  # fmt: skip
+    issue(people.specialist, org, people, *specs, issued_on=datetime.date(2026, 1, 5))
+    _screen_row, token = _screen(org)
+    with time_machine.travel(TODAY, tick=False):
+        html = client.get(reverse("board:data", args=[token]), {"page": 3}).content.decode()
+    for i in range(15):
+        assert f"Việc quá hạn số {i:02}" in html
+    assert '<li value="15">' in html

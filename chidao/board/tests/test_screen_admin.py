@@ -20,7 +20,9 @@ def _link(response) -> str:
 def test_an_administrator_creates_a_screen_and_sees_its_link_once(client, org, people):
     client.force_login(people.admin)
     response = client.post(
-        ADD, {"name": "Phòng họp số 1", "committee": org.province.pk}, follow=True
+        ADD,
+        {"name": "Phòng họp số 1", "committee": org.province.pk, "language": "vi"},
+        follow=True,
     )
     link = _link(response)
     screen = Screen.objects.get(name="Phòng họp số 1")
@@ -31,7 +33,8 @@ def test_an_administrator_creates_a_screen_and_sees_its_link_once(client, org, p
 
 def test_rotating_kills_the_old_link_and_revoking_kills_it_for_good(client, org, people):
     client.force_login(people.admin)
-    old = _link(client.post(ADD, {"name": "Sảnh", "committee": org.province.pk}, follow=True))
+    old = _link(client.post(ADD, {"name": "Sảnh", "committee": org.province.pk, "language": "vi"},
+                            follow=True))  # fmt: skip
     screen = Screen.objects.get(name="Sảnh")
     response = client.post(LIST, {"action": "rotate", "_selected_action": [screen.pk]}, follow=True)
     new = _link(response)
@@ -43,6 +46,24 @@ def test_rotating_kills_the_old_link_and_revoking_kills_it_for_good(client, org,
     assert client.get(new).status_code == 404
 
 
+def test_a_screen_is_in_vietnamese_unless_set_to_english_in_its_settings(client, org, people):
+    client.force_login(people.admin)
+    link = _link(client.post(ADD, {"name": "Phòng khách quốc tế", "committee": org.province.pk,
+                                   "language": "en"}, follow=True))  # fmt: skip
+    screen = Screen.objects.get(name="Phòng khách quốc tế")
+    assert screen.language == "en"
+    client.logout()
+    assert "Implementation of directives" in client.get(link).content.decode()
+    client.force_login(people.admin)
+    change = reverse("admin:board_screen_change", args=[screen.pk])
+    client.post(change, {"name": screen.name, "committee": org.province.pk, "language": "vi"})
+    screen.refresh_from_db()
+    assert screen.language == "vi"
+    html = client.get(link, headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert "Tình hình thực hiện nhiệm vụ được giao" in html
+    assert Screen._meta.get_field("language").default == "vi"
+
+
 def test_a_communes_administrator_neither_sees_nor_makes_the_provinces_screens(client, org, people):
     province_screen = Screen(name="Sảnh tỉnh", committee=org.province)
     province_screen.new_token()
@@ -50,7 +71,7 @@ def test_a_communes_administrator_neither_sees_nor_makes_the_provinces_screens(c
     commune_admin = make_person("xa_admin", org.commune_a_office, Role.ADMIN)
     client.force_login(commune_admin)
     assert "Sảnh tỉnh" not in client.get(LIST).content.decode()
-    response = client.post(ADD, {"name": "Lén", "committee": org.province.pk})
+    response = client.post(ADD, {"name": "Lén", "committee": org.province.pk, "language": "vi"})
     assert response.status_code == 200  # the form refuses a committee outside the scope
     assert not Screen.objects.filter(name="Lén").exists()
     change = reverse("admin:board_screen_change", args=[province_screen.pk])

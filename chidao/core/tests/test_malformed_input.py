@@ -34,9 +34,11 @@ from django.utils.datastructures import MultiValueDict
 
 from chidao.board.models import Screen
 from chidao.conftest import make_person
+from chidao.core.params import parse_id
 from chidao.directives import actions
 from chidao.directives.models import Attachment, Cooperation, Difficulty, Directive, Extension
 from chidao.directives.tests.conftest import issue
+from chidao.directives.tests.test_views_directive_form import NEW, counts, valid
 from chidao.org.models import FollowAssignment, Membership, Person, Unit
 
 MORNING = datetime.datetime(2026, 3, 20, 2, tzinfo=datetime.UTC)  # 09:00 on 20/03/2026, Hà Nội
@@ -352,3 +354,92 @@ def test_no_malformed_query_makes_a_page_fail(role, world, reads):
                     value = BAD_VALUES[(index + offset) % len(BAD_VALUES)]
                     get(path, defaults | {param: value}, f"{param}={short(value)}")
     assert failures == [], f"{len(failures)} of {sent} requests failed:\n" + "\n".join(failures)
+
+
+# --- The cases found, each at its root ------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("42", 42),
+        (str(2**63 - 1), 2**63 - 1),
+        (str(2**63), None),
+        (HUGE, None),
+        ("0", None),
+        ("-1", None),
+        (" 1", None),
+        ("1e3", None),
+        ("١٢", None),  # Arabic-Indic digits: digits to Python, not to the database
+        ("abc", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_an_id_in_a_link_is_digits_within_the_databases_range(value, expected):
+    assert parse_id(value) == expected
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/tasks/directives/new/", "/tasks/directives/new/row/?index=1", "/tasks/directives/units/"],
+)
+@pytest.mark.parametrize("committee", ["abc", HUGE, "-1", "1.5"])
+def test_a_committee_that_is_not_an_id_is_refused_like_one_the_person_may_not_enter_for(
+    client, people, path, committee
+):
+    client.force_login(people.specialist)
+    separator = "&" if "?" in path else "?"
+    assert client.get(f"{path}{separator}committee={committee}").status_code == 403
+
+
+def test_the_unit_picker_ignores_a_30_digit_id(client, org, people):
+    client.force_login(people.specialist)
+    response = client.get(
+        "/tasks/directives/units/",
+        {"tasks-0-lead_unit": [HUGE, str(org.finance.pk)], "multi": "1"},
+    )
+    assert response.status_code == 200
+    assert f'value="{org.finance.pk}" selected' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/org/units/", "/org/people/", "/tasks/", "/tasks/directives/units/", "/admin/"]
+)
+def test_a_nul_in_the_query_is_a_bad_request(client, people, path):
+    """PostgreSQL refuses NUL in text: refused at the door, on both databases alike."""
+    client.force_login(people.admin)
+    assert client.get(path, {"q": "so tai\x00chinh"}).status_code == 400
+    assert client.get(path, {"q\x00": "1"}).status_code == 400
+
+
+def test_an_empty_to_field_in_the_admin_is_a_bad_request(client, org, people):
+    client.force_login(people.admin)
+    assert client.get(f"/admin/org/unit/{org.finance.pk}/change/?_to_field=").status_code == 400
+    assert client.get(f"/admin/org/unit/{org.finance.pk}/change/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query", ["issued_on__year=9999&issued_on__month=12", f"issued_on__year={HUGE}"]
+)
+def test_an_impossible_date_in_the_admins_date_hierarchy_goes_back_to_the_list(
+    client, world, query
+):
+    client.force_login(world.people.admin)
+    response = client.get(f"/admin/directives/directive/?{query}")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
+@pytest.mark.parametrize("value", ["abc", HUGE, "-1"])
+def test_an_admin_add_page_ignores_an_initial_unit_that_is_not_an_id(client, people, value):
+    client.force_login(people.admin)
+    response = client.get("/admin/org/membership/add/", {"unit": value, "person": value})
+    assert response.status_code == 200
+
+
+def test_a_30_digit_cooperating_unit_is_refused_as_a_choice_and_nothing_saved(client, org, people):
+    client.force_login(people.specialist)
+    data = valid(org, people, **{"tasks-0-cooperating_units": [str(org.health.pk), HUGE]})
+    response = client.post(NEW, data)
+    assert response.status_code == 422
+    assert "cooperating_units" in response.context["rows"].forms[0].errors
+    assert counts() == (0, 0, 0, 0, 0)

@@ -928,10 +928,16 @@ def test_an_unknown_step_is_404(client, people, task, step):
     assert snapshot(task) == before
 
 
-def test_a_step_url_answers_only_post(client, people, task):
+def test_a_step_url_takes_the_step_only_on_post_and_sends_a_get_to_the_task_page(
+    client, people, task
+):
     client.force_login(people.unit_staff)
-    for method in (client.get, client.put, client.delete):
+    for method in (client.put, client.delete):
         assert method(step_url(task, "receive")).status_code == 405
+    # The address a refused step was shown at, reloaded or shared: the task page.
+    response = client.get(step_url(task, "receive"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("directives:task_detail", args=[task.pk])
     assert refresh(task).state == State.ASSIGNED
 
 
@@ -1167,9 +1173,16 @@ def test_others_may_not_decide_an_extension(client, people, task, extension, per
     assert snapshot(task) == before
 
 
-def test_deciding_an_extension_answers_only_post(client, people, extension):
+def test_deciding_an_extension_answers_only_post_and_a_get_goes_to_the_task_page(
+    client, people, extension
+):
     client.force_login(people.leader)
-    assert client.get(decide_url(extension)).status_code == 405
+    assert client.put(decide_url(extension)).status_code == 405
+    response = client.get(decide_url(extension))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("directives:task_detail", args=[extension.task_id])
+    extension.refresh_from_db()
+    assert extension.decision == Decision.PENDING
 
 
 def test_an_unknown_extension_is_404(client, people, extension):

@@ -1,7 +1,10 @@
 """POST endpoints of the workflow steps: parse the step's form, let the action decide, respond.
 
-A refused or invalid step re-renders the task page with the messages next to the fields and
-nothing saved (the action raises before it writes).
+A refused or invalid step re-renders the task page (422) with a summary of the messages at the
+top of the step's form, the messages next to the fields, and nothing saved (the action raises
+before it writes). That page is shown at the step's address; the page itself puts the task's
+address back in the address bar, and a GET on a step's address (reloaded or shared without
+JavaScript) is sent to the task page instead of answering 405.
 """
 
 from django.contrib import messages
@@ -10,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from chidao.directives import actions, forms
 from chidao.directives.actions.issue import subassign_targets
@@ -24,6 +27,14 @@ def _spec(actor, task, d):
         content=d["content"], lead_unit=d["lead_unit"], deadline_date=d["deadline_date"]
     )
 
+
+# A step's address answers POST; GET and HEAD go to the task page.
+step_address = require_http_methods(["GET", "HEAD", "POST"])
+
+# The step the person is most likely there to take: the first of these they may take is shown
+# highlighted at the top of the task page, and open when it asks for nothing (receive, propose,
+# confirm: one press); a longer form (report) stays folded until they open it.
+PRIMARY_STEPS = ("receive", "report", "propose", "confirm")
 
 # step -> (form, how to call the action with the form's cleaned data, success message)
 STEPS = {
@@ -131,13 +142,15 @@ def _apply(request, form, act, success: str):
     return True
 
 
-@require_POST
+@step_address
 @login_required
 def take_step(request, pk: int, step: str):
     task = get_object_or_404(Task, pk=pk)
     check(request.user, Action.VIEW, task)
     if step not in STEPS:
         raise Http404
+    if request.method != "POST":
+        return redirect("directives:task_detail", pk=task.pk)
     _form_class, call, success = STEPS[step]
     form = step_form(step, task, request.POST, request.FILES)
     if _apply(request, form, lambda: call(request.user, task, form.cleaned_data, form), success):
@@ -151,6 +164,8 @@ def _object_step(request, model, pk: int, prefix: str, form_class, act, success)
     obj = get_object_or_404(model.objects.select_related("task"), pk=pk)
     task = obj.task
     check(request.user, Action.VIEW, task)
+    if request.method != "POST":
+        return redirect("directives:task_detail", pk=task.pk)
     key = f"{prefix}-{pk}"
     form = form_class(request.POST, prefix=key)
     if _apply(request, form, lambda: act(obj, form.cleaned_data), success):
@@ -158,7 +173,7 @@ def _object_step(request, model, pk: int, prefix: str, form_class, act, success)
     return render_task(request, task, failed=(key, form), status=422)
 
 
-@require_POST
+@step_address
 @login_required
 def decide_extension(request, pk: int):
     def act(extension, d):
@@ -170,7 +185,7 @@ def decide_extension(request, pk: int):
                         _("Decision recorded."))  # fmt: skip
 
 
-@require_POST
+@step_address
 @login_required
 def answer_difficulty(request, pk: int):
     if request.POST.get("escalate"):
@@ -186,7 +201,7 @@ def answer_difficulty(request, pk: int):
     )  # fmt: skip
 
 
-@require_POST
+@step_address
 @login_required
 def update_cooperation(request, pk: int):
     return _object_step(

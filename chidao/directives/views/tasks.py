@@ -50,7 +50,13 @@ def task_detail(request, pk: int):
 
 def render_task(request, task: Task, failed=None, status: int = 200):
     """The task page; ``failed`` = (form key, bound form) re-shows a refused step's input."""
-    from chidao.directives.views.steps import STEPS, step_form
+    from types import SimpleNamespace
+
+    from chidao.directives.views.steps import PRIMARY_STEPS, STEPS, step_form
+
+    # A list longer than this shows its first ``fold_after`` items (the timeline: its latest
+    # ones), the others behind "show all".
+    fold_after, fold_events_after = 5, 10
 
     task = Task.objects.select_related(
         "directive__signer",
@@ -71,7 +77,15 @@ def render_task(request, task: Task, failed=None, status: int = 200):
         return failed_form if key == failed_key else make()
 
     steps = [s for s in actions.available_steps(person, task) if s in STEPS]
-    step_forms = [(s, STEPS[s][2], form_for(s, lambda s=s: step_form(s, task))) for s in steps]
+    primary = next((s for s in steps if s in PRIMARY_STEPS), None)
+    step_forms = []
+    for key in steps:
+        form = form_for(key, lambda s=key: step_form(s, task))
+        # Shown open: the step that was refused, or else the primary step when it asks for
+        # nothing more than a press (and an optional note).
+        needs_input = any(f.required for f in form.fields.values())
+        opened = key == failed_key if failed_key in steps else key == primary and not needs_input
+        step_forms.append(SimpleNamespace(key=key, form=form, primary=key == primary, open=opened))
     # An extension the person could ask for but that would be refused whatever they proposed
     # (the deadline has passed, one is pending, the most allowed were granted): say why instead.
     extension_withheld = None
@@ -111,7 +125,7 @@ def render_task(request, task: Task, failed=None, status: int = 200):
         .select_related("lead_unit")
         .order_by("deadline", "pk")
     )
-    shown = {key for key, _label, _form in step_forms} | {
+    shown = {step.key for step in step_forms} | {
         f"{prefix}-{obj.pk}"
         for prefix, objects in (
             ("cooperation", cooperations),
@@ -123,6 +137,24 @@ def render_task(request, task: Task, failed=None, status: int = 200):
     }
     # A refused step whose form is no longer offered (someone acted first) still says why.
     refusal = failed_form.errors if failed_form is not None and failed_key not in shown else None
+    events = list(task.events.select_related("actor").prefetch_related("attachments"))
+    files = list(task.attachments.select_related("uploaded_by"))
+    # A section holding a form for this person (a decision, guidance, the unit's share) comes up
+    # with the steps; the others follow the details, their long lists folded.
+    acting = {
+        "extensions": any(getattr(e, "form", None) is not None for e in extensions),
+        "difficulties": any(getattr(d, "form", None) is not None for d in difficulties),
+        "cooperations": any(getattr(c, "form", None) is not None for c in cooperations),
+    }
+    fold = {
+        "cooperations": len(cooperations) > fold_after,
+        "children": len(children) > fold_after,
+        "extensions": len(extensions) > fold_after,
+        "difficulties": len(difficulties) > fold_after,
+        "files": len(files) > fold_after,
+        "events": len(events) > fold_events_after,
+    }
+    earlier_events = len(events) - fold_after if fold["events"] else 0
     context = {
         "task": task,
         "timeliness": timeliness_of(task, today),
@@ -132,10 +164,15 @@ def render_task(request, task: Task, failed=None, status: int = 200):
         "step_forms": step_forms,
         "extension_withheld": extension_withheld,
         "failed_key": failed_key,
+        "failed": failed_form is not None,
         "refusal": refusal,
         "cooperations": cooperations,
-        "events": task.events.select_related("actor").prefetch_related("attachments"),
-        "files": task.attachments.select_related("uploaded_by"),
+        "events": events,
+        "files": files,
+        "acting": acting,
+        "fold": fold,
+        "fold_after": fold_after,
+        "earlier_events": earlier_events,
         "directive_files": task.directive.attachments.filter(task__isnull=True),
         "extensions": extensions,
         "difficulties": difficulties,
