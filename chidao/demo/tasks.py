@@ -40,6 +40,8 @@ FATES = [  # what becomes of a task, with weights
 UNFINISHED = {"working", "reported", "proposed", "returned", "unreceived", "pending_extension"}
 # Work done by the deadline, or an extension to be asked by it: no progress posted after it.
 BY_THE_DEADLINE = {"on_time", "extended", "pending_extension"}
+# Sector blocks whose letters are drafted by a division of another code.
+DRAFTERS = {"communes": "TH"}
 KINDS = [
     (DirectiveKind.OFFICIAL_LETTER, 45),
     (DirectiveKind.CONCLUSION, 20),
@@ -133,7 +135,10 @@ class Replay:
             fields["meeting_chair"] = signer
             fields["summary"] = fields["meeting_name"]
         else:
-            symbol = f"{committee.unit.code or 'UBND'}-{block}" if block else "UBND-VP"
+            # Decree 30/2020: the issuer, then the drafting division (Phòng Tổng hợp, "TH", for
+            # the letters to the communes: it follows them), never a word of English.
+            drafter = DRAFTERS.get(block, block)
+            symbol = f"{committee.unit.code or 'UBND'}-{drafter}" if block else "UBND-VP"
             key = (issued_on.year, symbol)
             committee.numbers[key] = committee.numbers.get(key, 0) + rng.randint(1, 9)
             fields.update(number=committee.numbers[key], symbol=symbol, signer=signer)

@@ -76,6 +76,11 @@ def _check_not_too_far(due: datetime.date, issued_on: datetime.date, field: str)
         )  # fmt: skip
 
 
+def check_extended_deadline(due: datetime.date, issued_on: datetime.date, field: str) -> None:
+    """An extension is held to the same bound as the deadline it moves."""
+    _check_not_too_far(due, issued_on, field)
+
+
 def check_working_days(working_days: int | None) -> None:
     if working_days is None or not 1 <= working_days <= MAX_WORKING_DAYS:
         raise ValidationError(

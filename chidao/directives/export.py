@@ -8,7 +8,7 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chidao.directives.timeliness import Timeliness, Today, timeliness_of
+from chidao.directives.timeliness import Today, timeliness_label, timeliness_of
 
 COLUMNS = [
     (gettext_lazy("No."), 6),
@@ -55,7 +55,7 @@ def xlsx_response(tasks, today: Today, filename: str) -> FileResponse:
             (task.deadline, date),
             (task.original_deadline, date),
             (task.get_state_display(), text),
-            (Timeliness(timeliness_of(task, today)).label, text),
+            (timeliness_label(task, timeliness_of(task, today)), text),
             (task.completed_on, date),
             (task.progress_percent, None),
         ]

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from chidao.directives.forms import DATE, StepForm
 from chidao.directives.models import (
     OPEN_STATES,
+    Cooperation,
+    CooperationStatus,
     Decision,
     Difficulty,
     DirectiveKind,
@@ -44,6 +46,13 @@ DIFFICULTIES = [
     ("on", _("With an open difficulty")),
     *[(level.value, _("Awaiting: %(level)s") % {"level": level.label}) for level in Level],
 ]
+# A cooperating unit's share (phần việc phối hợp); "pending" is what the unit still owes: its
+# share not yet done on a task still open (a closed task's shares are final).
+SHARES = [
+    ("", _("All")),
+    ("pending", _("Not yet done, on an open task")),
+    *CooperationStatus.choices,
+]
 EXTENDED = [
     ("", _("All")),
     ("after_extension", _("Done on time after an extension")),
@@ -66,6 +75,10 @@ class TaskFilterForm(StepForm):
         label=_("Lead unit"), queryset=Unit.objects.none(), required=False
     )
     subunits = forms.BooleanField(label=_("with its lower units"), required=False)
+    cooperating = forms.ModelChoiceField(
+        label=_("Cooperating unit"), queryset=Unit.objects.none(), required=False
+    )
+    share = forms.ChoiceField(label=_("Cooperating unit's share"), choices=SHARES, required=False)
     scope = forms.ModelChoiceField(
         label=_("Counted in the statistics of"),
         queryset=Unit.objects.none(),
@@ -126,7 +139,7 @@ class TaskFilterForm(StepForm):
         self.person = person
         # Dissolved units keep their tasks, so a link to their figures must still filter.
         units = permissions.visible_units(person).order_by("depth", "sort_order", "sort_key")
-        for name in ("unit", "scope", "assigner"):
+        for name in ("unit", "scope", "assigner", "cooperating"):
             self.fields[name].queryset = units
         self.fields["division"].queryset = units.filter(kind=UnitKind.OFFICE_DIVISION)
         people = permissions.visible_people(person).filter(is_active=True)
@@ -146,6 +159,7 @@ class TaskFilterForm(StepForm):
         "unit", "leader", "specialist", "division", "sector_block", "kind", "confidential",
         "difficulties", "assigned_from", "assigned_to", "deadline_from", "deadline_to",
         "completed_from", "completed_to", "assigner", "scope", "level", "extended",
+        "cooperating", "share",
     )  # fmt: skip
     CHECKBOXES = ("subunits", "no_block", "stale", "returned", "extension_requests")
 
@@ -196,6 +210,16 @@ class TaskFilterForm(StepForm):
                 qs = qs.filter(lead_unit=unit)
         if data.get("scope"):
             qs = qs.filter(scope_q(data["scope"]))
+        if data.get("cooperating") or data.get("share"):
+            shares = Cooperation.objects.all()
+            if data.get("cooperating"):
+                shares = shares.filter(unit=data["cooperating"])
+            if data.get("share") == "pending":
+                shares = shares.exclude(status=CooperationStatus.DONE)
+                qs = qs.filter(state__in=OPEN_STATES)
+            elif data.get("share"):
+                shares = shares.filter(status=data["share"])
+            qs = qs.filter(pk__in=shares.values("task_id"))
         if data.get("division"):
             specialists = Membership.objects.filter(
                 unit=data["division"], role=Role.SPECIALIST, is_active=True

@@ -9,13 +9,19 @@ built from the same filter of the counting module (``chidao.directives.timelines
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Count, F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from chidao.directives.forms import CooperationForm
 from chidao.directives.models import (
     OPEN_STATES,
+    Cooperation,
+    CooperationStatus,
     Decision,
     Difficulty,
+    Directive,
     Extension,
     Level,
     State,
@@ -28,15 +34,26 @@ from chidao.directives.timeliness import (
     Today,
     colour_of,
     countable,
+    counted,
     counting_aggregates,
+    counting_groups,
     returned_q,
     scope_q,
     stale_q,
     timeliness_of,
     timeliness_q,
 )
-from chidao.org.models import FollowAssignment, Membership, Role, SectorBlock, Unit
-from chidao.org.permissions import UNIT_ROLES, jurisdictions
+from chidao.org.models import (
+    FollowAssignment,
+    Membership,
+    Person,
+    Role,
+    SectorBlock,
+    Unit,
+    UnitKind,
+)
+from chidao.org.permissions import UNIT_ROLES, jurisdictions, may_keep_calendar
+from chidao.workdays.models import CalendarAdjustment
 
 LIMIT = 8
 OFFICE_TABLE_ROWS = 15
@@ -53,13 +70,16 @@ def query(**params) -> str:
 @dataclass
 class Shelf:
     """One list on a home page: a title, how many there are, the first few, and the list query
-    that shows all of them."""
+    that shows all of them. ``kind`` says what the rows are: tasks (task, timeliness, colour),
+    "shares" (the same, each task carrying the unit's ``share`` and its ``share_form``) or
+    "directives" (directives, whose count is not a list of tasks: ``more`` is empty)."""
 
     key: str
     title: str
     count: int
     rows: list
     more: str
+    kind: str = "tasks"
 
 
 @dataclass
@@ -75,6 +95,32 @@ class Table:
     caption: str
     columns: list
     rows: list = field(default_factory=list)  # (label, label link, [Cell])
+    folded: list = field(default_factory=list)  # rows shown behind ``folded_label``
+    folded_label: str = ""
+
+
+@dataclass
+class Chore:
+    """Something to set right in the administration: how many, the first few (label, admin
+    link) and the admin page where it is done. ``count`` is None for a yes/no item."""
+
+    key: str
+    title: str
+    count: int | None
+    link: str
+    rows: list = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Statistics:
+    """The official counting groups of a scope with the list query of each (as the dashboard's,
+    for all time)."""
+
+    counts: object  # timeliness.Counts
+    stale: int
+    links: dict
+    late_extensions: bool = False  # the sub-group shown where CHIDAO_LATE_EXTENSIONS allows it
 
 
 @dataclass
@@ -84,6 +130,8 @@ class Panel:
     shelves: list[Shelf] = field(default_factory=list)
     table: Table | None = None
     figures: list = field(default_factory=list)  # (label, Cell): counts shown as a line
+    statistics: Statistics | None = None
+    chores: list[Chore] = field(default_factory=list)
 
 
 def _shelf(key, title, qs, params: dict, today: Today, order=(DEADLINE, "pk")) -> Shelf:
@@ -103,6 +151,10 @@ def panels(person) -> list[Panel]:
     result += [office_panel(j.root, today) for j in seats if j.role == Role.OFFICE_LEADER]
     if any(j.role == Role.COMMITTEE_LEADER for j in seats):
         result.append(leader_panel(person, today))
+    result += [viewer_panel(j.root, today) for j in seats if j.role == Role.VIEWER]
+    admin_roots = [j.root for j in seats if j.role == Role.ADMIN]
+    if admin_roots or (person.is_active and person.is_superuser):
+        result.append(admin_panel(person, None if person.is_superuser else admin_roots, today))
     return _unique(result)
 
 
@@ -138,8 +190,28 @@ def unit_panel(unit: Unit, today: Today) -> Panel:
                    at | {"timeliness": DUE_SOON}, today),
             _shelf("to_report", _("Awaiting our report"), tasks.filter(state__in=WORKING_STATES),
                    at | {"state": list(WORKING_STATES)}, today),
+            shares_shelf(unit, today),
         ],
     )  # fmt: skip
+
+
+def shares_shelf(unit: Unit, today: Today) -> Shelf:
+    """Chúng tôi phối hợp: open tasks of other units on which this unit's share is not yet done,
+    each with the share's state and the form that updates it (it posts to the share's own step
+    and comes back here)."""
+    owed = Cooperation.objects.filter(unit=unit).exclude(status=CooperationStatus.DONE)
+    tasks = _tasks(state__in=OPEN_STATES, pk__in=owed.values("task_id"))
+    shelf = _shelf("cooperating", _("We cooperate"), tasks,
+                   {"cooperating": unit.pk, "share": "pending"}, today)  # fmt: skip
+    shelf.kind = "shares"
+    shares = Cooperation.objects.filter(unit=unit, task__in=[t.pk for t, _t, _c in shelf.rows])
+    by_task = {share.task_id: share for share in shares}
+    for task, _timeliness, _colour in shelf.rows:
+        share = task.share = by_task[task.pk]
+        form = CooperationForm(prefix=f"cooperation-{share.pk}", initial={"status": share.status})
+        form.fields["status"].widget.attrs["class"] = "form-select form-select-sm"
+        task.share_form = form
+    return shelf
 
 
 def _unit_counts(tasks, today: Today) -> dict[int, dict]:
@@ -180,7 +252,10 @@ def specialist_panel(person, today: Today) -> Panel:
     for follow in followed:
         at = me | {"unit": follow.unit.pk}
         cells = _unit_cells(counts.get(follow.unit.pk, {}), at)
-        table.rows.append((follow.unit.name, query(**at), cells))
+        # Units with something open come first; the others are folded away.
+        rows = table.rows if cells[0].value else table.folded
+        rows.append((follow.unit.name, query(**at), cells))
+    table.folded_label = _("Units with no open task (%(n)s)") % {"n": len(table.folded)}
     return Panel(
         "specialist",
         _("Tasks I track"),
@@ -195,9 +270,18 @@ def specialist_panel(person, today: Today) -> Panel:
                    me | {"timeliness": DUE_SOON}, today),
             _shelf("stale", _("Not updated recently"), mine.filter(stale_q(today)),
                    me | {"stale": "on"}, today, order=("last_update_at", "pk")),
+            entered_shelf(person),
         ],
         table,
     )  # fmt: skip
+
+
+def entered_shelf(person) -> Shelf:
+    """Văn bản tôi nhập: the directives this person entered, latest first, each a link to its
+    page. Its count is of directives, not of tasks: it opens no task list."""
+    entered = Directive.objects.filter(created_by=person)
+    rows = list(entered.select_related("issuer").order_by("-created", "-pk")[:LIMIT])
+    return Shelf("entered", _("Directives I entered"), entered.count(), rows, "", "directives")
 
 
 def division_panel(division: Unit, today: Today) -> Panel:
@@ -234,14 +318,23 @@ def division_panel(division: Unit, today: Today) -> Panel:
             Cell(c.get("to_check", 0), query(**at, state=State.REPORTED)),
         ]))  # fmt: skip
     awaiting = Difficulty.objects.filter(is_open=True, addressed_to=Level.DIVISION_HEAD)
-    difficulties = _tasks(specialist__in=ids).with_open_difficulties()
-    difficulties = difficulties.filter(pk__in=awaiting.values("task_id"))
+    tracked = _tasks(specialist__in=ids)
+    difficulties = tracked.with_open_difficulties().filter(pk__in=awaiting.values("task_id"))
+    # The list's "tracking division" filter is exactly the division's active specialists' tasks.
+    div = {"division": division.pk}
     return Panel(
         f"division-{division.pk}",
         _("Division: %(unit)s") % {"unit": division.name},
         [
             _shelf("difficulties", _("Difficulties awaiting me"), difficulties,
-                   {"division": division.pk, "difficulties": Level.DIVISION_HEAD}, today),
+                   div | {"difficulties": Level.DIVISION_HEAD}, today),
+            _shelf("to_check", _("Reports awaiting the check"),
+                   tracked.filter(state=State.REPORTED), div | {"state": State.REPORTED}, today,
+                   order=("completed_on", "pk")),
+            _shelf("overdue", _("Overdue"), tracked.filter(timeliness_q(OVERDUE, today)),
+                   div | {"timeliness": OVERDUE}, today),
+            _shelf("stale", _("Not updated recently"), tracked.filter(stale_q(today)),
+                   div | {"stale": "on"}, today, order=("last_update_at", "pk")),
         ],
         table,
     )  # fmt: skip
@@ -315,3 +408,96 @@ def leader_panel(person, today: Today) -> Panel:
             label = unit.name if len(blocks) == 1 else f"{unit.name} ({block.name})"
             table.rows.append((label, query(**at), _unit_cells(counts[unit.pk], at)))
     return Panel("leader", _("What I direct"), shelves, table if blocks else None, figures)
+
+
+def viewer_panel(root: Unit, today: Today) -> Panel:
+    """Người xem: the official figures of his scope (as its dashboard counts them, for all time),
+    each a link to exactly its tasks, and what is overdue there."""
+    scoped = countable(Task.objects.filter(scope_q(root)))
+    at = {"scope": root.pk}
+    links = {group: query(**at, timeliness=values) for group, values in GROUP_TIMELINESS.items()}
+    for name in ("after_extension", "after_late_extension"):
+        links[f"done_on_time_{name}"] = query(**at, extended=name)
+    links["stale"] = query(**at, stale="on")
+    links["suspended"] = query(**at, timeliness=Timeliness.SUSPENDED)
+    statistics = Statistics(
+        counts=counting_groups(scoped, today.date),
+        stale=counted(scoped).filter(stale_q(today)).count(),
+        links=links,
+        late_extensions=settings.CHIDAO_LATE_EXTENSIONS,
+    )
+    overdue = scoped.filter(timeliness_q(OVERDUE, today))
+    return Panel(
+        f"viewer-{root.pk}",
+        _("Figures of %(unit)s") % {"unit": root.name},
+        [_shelf("overdue", _("Overdue"), overdue, at | {"timeliness": OVERDUE}, today)],
+        statistics=statistics,
+    )
+
+
+def _within(roots, field: str = "path") -> Q:
+    q = Q(pk__in=[])
+    for root in roots:
+        q |= Q(**{f"{field}__startswith": root.path})
+    return q
+
+
+def admin_panel(person, roots: list[Unit] | None, today: Today) -> Panel:
+    """Quản trị: what needs the administrator, each item with the admin page that fixes it.
+    ``roots`` are the committees administered (None: a system administrator, everything)."""
+    everything = roots is None
+    chores = []
+
+    # Accounts still open that hold no role: they sign in to an empty page. The administrators
+    # of the place where they last held a role give them one (or close the account).
+    with_role = Membership.objects.filter(is_active=True).values("person_id")
+    roleless = Person.objects.filter(is_active=True, is_superuser=False).exclude(pk__in=with_role)
+    if not everything:
+        held_here = Membership.objects.filter(_within(roots, "unit__path")).values("person_id")
+        roleless = roleless.filter(pk__in=held_here)
+    give_role = reverse("admin:org_membership_add")
+    chores.append(Chore(
+        "roleless", _("People without an active role"), roleless.count(), give_role,
+        [(p.full_name or p.username, f"{give_role}?{query(person=p.pk)}")
+         for p in roleless.order_by("sort_key", "pk")[:LIMIT]],
+        _("Give each a role, or close the account."),
+    ))  # fmt: skip
+
+    # Units nobody follows: those carrying out the directives of a committee that has its own
+    # Office (only its specialists can follow them), Office units aside.
+    committees = Unit.objects.filter(
+        kind=UnitKind.COMMITTEE,
+        is_active=True,
+        children__kind=UnitKind.OFFICE,
+        children__is_active=True,
+    )
+    if not everything:
+        committees = committees.filter(_within(roots))
+    directed = Q(pk__in=[])
+    for committee in committees.distinct():
+        directed |= Q(pk__in=Unit.objects.directed_by(committee).values("pk"))
+    followed = FollowAssignment.objects.filter(is_active=True).values("unit_id")
+    unfollowed = (
+        Unit.objects.filter(directed, is_active=True)
+        .exclude(kind__in=(UnitKind.OFFICE, UnitKind.OFFICE_DIVISION))
+        .exclude(pk__in=followed)
+    )
+    assign = reverse("admin:org_followassignment_add")
+    chores.append(Chore(
+        "unfollowed", _("Units nobody follows"), unfollowed.count(), assign,
+        [(u.name, f"{assign}?{query(unit=u.pk)}")
+         for u in unfollowed.order_by("depth", "sort_order", "sort_key", "pk")[:LIMIT]],
+        _("Assign a tracking specialist to each."),
+    ))  # fmt: skip
+
+    # Next year's working-day calendar: reviewed once an adjustment for that year is recorded.
+    if may_keep_calendar(person):
+        year = today.date.year + 1
+        if not CalendarAdjustment.objects.filter(date__year=year).exists():
+            chores.append(Chore(
+                "calendar", _("Working-day calendar of %(year)s not yet reviewed") % {"year": year},
+                None, reverse("admin:workdays_calendaradjustment_add"), [],
+                _("No adjustment is recorded for %(year)s: enter the days off and make-up "
+                  "working days the Government decides for that year.") % {"year": year},
+            ))  # fmt: skip
+    return Panel("admin", _("Administration"), chores=chores)

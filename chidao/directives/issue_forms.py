@@ -6,6 +6,7 @@ message lands next to its field. Nothing is saved until everything is valid.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core.params import ModelIdsField
@@ -13,7 +14,7 @@ from chidao.directives import date_rules
 from chidao.directives.actions import TaskSpec
 from chidao.directives.forms import DATE, MultipleFileField, StepForm
 from chidao.directives.models import DeadlineKind, Directive, DirectiveKind, Priority
-from chidao.org.models import Person, Role, SectorBlock, Unit
+from chidao.org.models import Person, Role, SectorBlock, Unit, UnitKind
 
 
 def leaders_of(committee: Unit):
@@ -22,6 +23,22 @@ def leaders_of(committee: Unit):
         memberships__role=Role.COMMITTEE_LEADER,
         memberships__is_active=True,
         is_active=True,
+    ).distinct()
+
+
+def specialists_of(committee: Unit):
+    """The tracking specialists of the committee's Office and its divisions: those who may
+    track its tasks (``Unit.follower_candidates`` of the units it directs)."""
+    seats = Unit.objects.filter(
+        Q(kind=UnitKind.OFFICE, parent=committee)
+        | Q(kind=UnitKind.OFFICE_DIVISION, parent__parent=committee),
+        is_active=True,
+    )
+    return Person.objects.filter(
+        is_active=True,
+        memberships__role=Role.SPECIALIST,
+        memberships__is_active=True,
+        memberships__unit__in=seats,
     ).distinct()
 
 
@@ -82,6 +99,12 @@ class TaskRowForm(StepForm):
     directing_leader = forms.ModelChoiceField(
         label=_("Directing leader"), queryset=None, required=False
     )
+    specialist = forms.ModelChoiceField(
+        label=_("Tracking specialist"),
+        queryset=None,
+        required=False,
+        empty_label=_("The specialist who follows the lead unit"),
+    )
     deadline_kind = forms.ChoiceField(
         label=_("Deadline"),
         choices=[(k, label) for k, label in DeadlineKind.choices if k != DeadlineKind.RECURRING],
@@ -108,6 +131,7 @@ class TaskRowForm(StepForm):
         self.fields["lead_unit"].queryset = units
         self.fields["cooperating_units"].queryset = units
         self.fields["directing_leader"].queryset = leaders
+        self.fields["specialist"].queryset = specialists_of(committee)
         self.fields["sector_block"].queryset = SectorBlock.objects.filter(committee=committee)
         for name in ("lead_unit", "cooperating_units"):
             self.fields[name].widget.attrs["data-unit-picker"] = "1"
@@ -132,6 +156,7 @@ class TaskRowForm(StepForm):
             lead_unit=d["lead_unit"],
             cooperating_units=list(d["cooperating_units"]),
             directing_leader=d["directing_leader"],
+            specialist=d["specialist"],
             sector_block=d["sector_block"],
             priority=d["priority"],
             product=d["product"],

@@ -103,6 +103,27 @@ def colour_of(task: Task, today: Today) -> str:
     return COLOURS[timeliness_of(task, today)]
 
 
+def done_after_extension(task: Task) -> bool:
+    """``after_extension_q`` for one task in hand: done on time, but only within an extended
+    deadline (after the original one)."""
+    return (
+        task.state == State.DONE
+        and task.completed_on is not None
+        and (task.deadline is None or task.completed_on <= task.deadline)
+        and task.extension_count > 0
+        and task.original_deadline is not None
+        and task.completed_on > task.original_deadline
+    )
+
+
+def timeliness_label(task: Task, timeliness: str) -> str:
+    """The words for a task's timeliness wherever it is shown (badges, lists, home shelves, the
+    export): "done on time" adds "(after an extension)" when only the extension made it so."""
+    if timeliness == Timeliness.DONE_ON_TIME and done_after_extension(task):
+        return str(_("Done on time (after an extension)"))
+    return str(Timeliness(timeliness).label)
+
+
 # --- The official counting groups (1270/BC-TCTTTg): the same rule, as database filters --------
 def scope_q(unit: Unit | None) -> Q:
     """Tasks a unit's statistics count (phạm vi thống kê): led inside the unit's subtree, and not

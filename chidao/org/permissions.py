@@ -46,6 +46,7 @@ class Action(StrEnum):
     ANSWER = "answer"  # give guidance on a difficulty or pass it up (object: the difficulty)
     SUBASSIGN = "subassign"
     COOPERATE = "cooperate"  # update a cooperating unit's share (object: the cooperation)
+    GIVE_OPINION = "give_opinion"  # a leader's directing opinion on a task (ý kiến chỉ đạo)
 
 
 @dataclass(frozen=True)
@@ -357,6 +358,20 @@ def _subassign(person: Person, task) -> bool:
     )
 
 
+def _give_opinion(person: Person, task) -> bool:
+    """A leader gives his directing opinion (ý kiến chỉ đạo) on the tasks he directs and, as a
+    committee leader in charge of a sector block, on his block's tasks within his committee."""
+    leading = [m for m in person.active_memberships() if m.role == Role.COMMITTEE_LEADER]
+    if not leading:
+        return False  # a leader whose role has ended no longer directs
+    if task.directing_leader_id == person.pk:
+        return True
+    return task.sector_block_id is not None and any(
+        m.sector_block_id == task.sector_block_id and task.lead_unit.path.startswith(m.unit.path)
+        for m in leading
+    )
+
+
 def _view_difficulty(person: Person, difficulty) -> bool:
     return _view_task(person, difficulty.task)
 
@@ -412,6 +427,12 @@ def visible_tasks(person: Person):
     )
 
 
+def _view_directive(person: Person, directive) -> bool:
+    """A directive opens (its page, its own files) to whoever may see one of its tasks: a part
+    handed down to his unit or one period of a recurring report is enough."""
+    return visible_tasks(person).filter(directive=directive).exists()
+
+
 def issuing_committees(person: Person):
     """The committees whose directives this person may enter."""
     if person.is_authenticated and person.is_superuser:
@@ -421,9 +442,10 @@ def issuing_committees(person: Person):
 
 
 def _task_rules():
-    from chidao.directives.models import Cooperation, Difficulty, Task
+    from chidao.directives.models import Cooperation, Difficulty, Directive, Task
 
     return {
+        (Directive, Action.VIEW): _view_directive,
         (Task, Action.VIEW): _view_task,
         (Task, Action.EDIT): _may_check,
         (Task, Action.RECEIVE): _lead,
@@ -437,6 +459,7 @@ def _task_rules():
         (Task, Action.DECIDE_EXTENSION): _decide_extension,
         (Task, Action.RAISE_DIFFICULTY): _raise_difficulty,
         (Task, Action.SUBASSIGN): _subassign,
+        (Task, Action.GIVE_OPINION): _give_opinion,
         (Difficulty, Action.VIEW): _view_difficulty,
         (Difficulty, Action.ANSWER): _answer_difficulty,
         (Cooperation, Action.VIEW): _view_cooperation,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import holidays
 
-from chidao.workdays.explain import explain, names_language
+from chidao.workdays.explain import adds_to_the_date, explain, names_language
 from chidao.workdays.models import AdjustmentKind, CalendarAdjustment
 
 __all__ = ["DeadlineRule", "WorkCalendar", "explain", "resolve_date", "resolve_working_days"]
@@ -180,6 +180,10 @@ class DeadlineRule:
 
     def explain(self) -> str:
         return explain(self.basis)
+
+    def adds_to_the_date(self) -> bool:
+        """Whether ``explain`` says more than the due date (see ``explain.adds_to_the_date``)."""
+        return adds_to_the_date(self.basis)
 
     @classmethod
     def from_basis(cls, basis: dict) -> "DeadlineRule":

@@ -81,6 +81,12 @@ def _date(basis: dict, lang: str) -> str:
     return f"{head} → {_dmy(basis['due'])}"
 
 
+def adds_to_the_date(basis: dict) -> bool:
+    """Whether the line says more than the due date itself: a date asked for that is a working
+    day explains nothing ("15/12/2026 — 15/12/2026"), so pages show the date alone."""
+    return not (basis.get("kind") == "date" and basis.get("requested") == basis.get("due"))
+
+
 def explain(basis: dict) -> str:
     """Render a ``DeadlineRule`` basis in the active language."""
     lang = names_language()

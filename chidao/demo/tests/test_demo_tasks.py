@@ -1,6 +1,7 @@
 """The demo's eighteen months of tasks: every state and timeliness, replayed through the actions."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -81,6 +82,26 @@ def test_directives_look_official(demo):
     assert "/" in letter.reference and letter.signer is not None
     # A commune runs its own directives too.
     assert directives.filter(issuer__level="commune").exists()
+
+
+# Words of English that crept into document symbols ("24/UBND-COMMUNES").
+ENGLISH = {
+    "COMMUNE", "COMMUNES", "PROVINCE", "OFFICE", "DEPARTMENT", "DIVISION", "UNIT", "UNITS",
+    "BLOCK", "SECTOR", "LETTER", "PLAN", "MEETING", "OTHER", "NONE", "THE", "AND", "OF",
+}  # fmt: skip
+
+
+def test_document_symbols_are_vietnamese_codes(demo):
+    """Decree 30/2020: the number, then the issuer's code and the drafting unit's (UBND-TH)."""
+    letters = Directive.objects.exclude(number__isnull=True)
+    assert letters.exists()
+    for directive in letters:
+        reference = directive.reference
+        assert re.fullmatch(r"[0-9]+/[A-ZĐ]+(-[A-ZĐ]+)+", reference), reference
+        assert not set(re.split(r"[/-]", reference)) & ENGLISH, reference
+    # Letters to the communes are drafted by the Office's Phòng Tổng hợp.
+    to_communes = letters.filter(tasks__lead_unit__kind=UnitKind.COMMITTEE, tasks__parent=None)
+    assert to_communes.filter(symbol="UBND-TH").exists()
 
 
 def test_every_timeline_verifies(demo):

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chidao.core import clock
-from chidao.directives import timeline
+from chidao.directives import date_rules, timeline
 from chidao.directives.models import (
     LEVEL_ORDER,
     Decision,
@@ -40,6 +40,7 @@ def request_extension(actor, task: Task, *, proposed_date: datetime.date, reason
              % {"date": f"{task.deadline:%d/%m/%Y}"}}
         )  # fmt: skip
     after_deadline = clock.today() > task.deadline  # only when the setting allows it
+    date_rules.check_extended_deadline(proposed_date, task.directive.issued_on, "proposed_date")
     extension = Extension.objects.create(
         task=task,
         requested_by=actor,
@@ -81,6 +82,7 @@ def decide_extension(
     before = task.deadline
     if approve:
         date = WorkCalendar.current().roll_forward(date or extension.proposed_date)
+        date_rules.check_extended_deadline(date, task.directive.issued_on, "date")
         if date <= task.deadline:
             raise WorkflowError(
                 {"date": _("The new deadline must be after %(date)s.")

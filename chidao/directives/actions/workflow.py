@@ -51,6 +51,7 @@ STEPS = {
     "receive": Step(gettext_lazy("receive"), (State.ASSIGNED,), Action.RECEIVE),
     "update": Step(gettext_lazy("post progress"), WORKING, Action.UPDATE),
     "comment": Step(gettext_lazy("comment"), tuple(State), Action.COMMENT),
+    "opinion": Step(gettext_lazy("give a directing opinion"), tuple(State), Action.GIVE_OPINION),
     "report": Step(gettext_lazy("report done"), WORKING, Action.REPORT),
     "request_extension": Step(
         gettext_lazy("request an extension"), (State.ASSIGNED, *WORKING), Action.REQUEST_EXTENSION
@@ -193,6 +194,17 @@ def comment(actor, task: Task, text: str) -> Task:
     if fields := mark_lead_side_update(actor, task):
         task.save(update_fields=fields)
     timeline.record(task, EventKind.COMMENT, actor, text=text)
+    return task
+
+
+@transaction.atomic
+def give_opinion(actor, task: Task, text: str) -> Task:
+    """Ý kiến chỉ đạo: the directing leader, or the leader in charge of the task's sector block,
+    gives his opinion; it stays on the timeline. It is not the unit's update ("not updated" does
+    not count from it) and changes no state."""
+    task = _enter(actor, task, "opinion")
+    text = require_text(text, "text", _("Write the opinion."))
+    timeline.record(task, EventKind.OPINION, actor, text=text)
     return task
 
 

@@ -18,6 +18,7 @@ class EventKind(models.TextChoices):
     RECEIVED = "received", _("Received")
     PROGRESS = "progress", _("Progress update")
     COMMENT = "comment", _("Comment")
+    OPINION = "opinion", _("Leader's directing opinion")
     COOPERATION = "cooperation", _("Cooperating unit's update")
     DIFFICULTY_RAISED = "difficulty_raised", _("Difficulty raised")
     DIFFICULTY_ESCALATED = "difficulty_escalated", _("Difficulty escalated")

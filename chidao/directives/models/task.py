@@ -255,18 +255,20 @@ class Task(models.Model):
         return self.extension_count > 0
 
     def explain_deadline(self) -> str:
-        """How the deadline in force came to be, in the active language."""
+        """How the deadline in force came to be, in the active language; empty when that would
+        only repeat the date (a date asked for, a working day, never extended)."""
         from django.utils.formats import date_format
 
-        from chidao.workdays.explain import explain
+        from chidao.workdays.explain import adds_to_the_date, explain
 
         if self.deadline is None:
             return str(DeadlineKind(self.deadline_kind).label)
-        text = explain(self.deadline_basis) if self.deadline_basis else ""
+        basis = self.deadline_basis
+        text = explain(basis) if basis and adds_to_the_date(basis) else ""
         if self.deadline != self.original_deadline:
             extended = _("extended to %(date)s") % {"date": date_format(self.deadline)}
             text = f"{text}; {extended}" if text else extended
-        return text or date_format(self.deadline)
+        return text
 
     def evaluation_date(self, today: datetime.date) -> datetime.date:
         """The day lateness is judged on: the completion date once the unit has reported,

@@ -7,6 +7,7 @@ import re
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -270,3 +271,21 @@ def test_work_done_within_a_late_extension_keeps_the_mark(working, people):
     assert task.completed_on <= task.deadline
     assert task.extended_after_deadline
     assert Task.objects.filter(extended_after_deadline=True).get() == task
+
+
+def test_an_extension_is_held_to_five_years_after_the_directive(task, people):
+    with at_16_local(D(2026, 3, 20)):
+        with pytest.raises(ValidationError) as refused:
+            actions.request_extension(
+                people.unit_staff, task, proposed_date=D(9999, 12, 31), reason=REASON
+            )
+        assert "proposed_date" in refused.value.message_dict
+        assert not Extension.objects.filter(task=task).exists()
+        extension = actions.request_extension(
+            people.unit_staff, task, proposed_date=D(2026, 4, 30), reason=REASON
+        )
+        with pytest.raises(ValidationError) as refused:
+            actions.decide_extension(people.office_leader, extension, approve=True,
+                                     date=D(2031, 3, 3))  # fmt: skip
+        assert "date" in refused.value.message_dict
+    assert Task.objects.get(pk=task.pk).deadline == DEADLINE

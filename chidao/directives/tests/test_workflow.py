@@ -47,6 +47,7 @@ ALLOWED = {
     "receive": LEAD_SIDE,
     "update": LEAD_SIDE,
     "comment": LEAD_SIDE | CHECKERS | {"other_staff"},
+    "opinion": {"leader"},  # he directs it, and it is in his sector block
     "report": LEAD_SIDE,
     "request_extension": LEAD_SIDE,
     "raise_difficulty": LEAD_SIDE | {"specialist"},
@@ -69,6 +70,7 @@ RIGHT = {
     "receive": "unit_staff",
     "update": "unit_staff",
     "comment": "specialist",
+    "opinion": "leader",
     "report": "unit_head",
     "request_extension": "unit_staff",
     "raise_difficulty": "unit_staff",
@@ -87,6 +89,7 @@ START = {
     "receive": State.ASSIGNED,
     "update": State.RECEIVED,
     "comment": State.IN_PROGRESS,
+    "opinion": State.IN_PROGRESS,
     "report": State.IN_PROGRESS,
     "request_extension": State.IN_PROGRESS,
     "raise_difficulty": State.RECEIVED,
@@ -105,6 +108,7 @@ ATTEMPT = {
     "receive": lambda who, task, org: actions.receive(who, task),
     "update": lambda who, task, org: actions.post_progress(who, task, "Đã có dự thảo", 40),
     "comment": lambda who, task, org: actions.comment(who, task, "Đề nghị bổ sung số liệu"),
+    "opinion": lambda who, task, org: actions.give_opinion(who, task, "Khẩn trương hoàn thành"),
     "report": lambda who, task, org: actions.report_done(who, task, result="Đã trình phương án"),
     "request_extension": lambda who, task, org: actions.request_extension(
         who, task, proposed_date=datetime.date(2026, 4, 15), reason="Chờ số liệu của các xã"

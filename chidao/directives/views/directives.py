@@ -152,15 +152,19 @@ def deadline_preview(request):
 @require_GET
 @login_required
 def directive_detail(request, pk: int):
+    """The directive with the tasks of it this person may see: those at the top of what he
+    sees (a part handed down to his unit, a period of a report, when he sees no more); 404 to
+    whoever sees none of them, the same check as the directive's files."""
     directive = get_object_or_404(Directive.objects.select_related("issuer", "signer"), pk=pk)
+    permissions.check(request.user, permissions.Action.VIEW, directive)
+    visible = permissions.visible_tasks(request.user).filter(directive=directive)
+    seen = visible.values("pk")
     tasks = list(
-        permissions.visible_tasks(request.user)
-        .filter(directive=directive, parent__isnull=True, series__isnull=True)
+        visible.exclude(parent__in=seen)
+        .exclude(series__in=seen)
         .select_related("lead_unit", "specialist")
         .order_by("pk")
     )
-    if not tasks:
-        raise Http404
     today = Today.now()
     context = {
         "directive": directive,

@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -68,6 +70,11 @@ STEPS = {
             a, t, proposed_date=d["proposed_date"], reason=d["reason"]
         ),
         _("Extension requested."),
+    ),
+    "opinion": (
+        forms.TextForm,
+        lambda a, t, d, f: actions.give_opinion(a, t, d["text"]),
+        _("Opinion recorded."),
     ),
     "raise_difficulty": (
         forms.TextForm,
@@ -158,9 +165,21 @@ def take_step(request, pk: int, step: str):
     return render_task(request, task, failed=(step, form), status=422)
 
 
+def _back(request) -> str | None:
+    """Where a form posted from another page (the home page's share of a task) asks to go back
+    to: a path on this site only, never another site."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
 def _object_step(request, model, pk: int, prefix: str, form_class, act, success):
     """A step on something of a task (an extension, a difficulty, a cooperating unit's share):
-    the same parse, check, act and respond as a task's own steps."""
+    the same parse, check, act and respond as a task's own steps. Done, it goes back to the page
+    the form was on (``next``), else to the task; refused, the task page shows why."""
     obj = get_object_or_404(model.objects.select_related("task"), pk=pk)
     task = obj.task
     check(request.user, Action.VIEW, task)
@@ -169,7 +188,7 @@ def _object_step(request, model, pk: int, prefix: str, form_class, act, success)
     key = f"{prefix}-{pk}"
     form = form_class(request.POST, prefix=key)
     if _apply(request, form, lambda: act(obj, form.cleaned_data), success):
-        return redirect("directives:task_detail", pk=task.pk)
+        return redirect(_back(request) or reverse("directives:task_detail", args=[task.pk]))
     return render_task(request, task, failed=(key, form), status=422)
 
 
