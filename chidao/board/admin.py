@@ -26,6 +26,7 @@ class ScreenAdmin(admin.ModelAdmin):
         "is_active",
         "created",
         "rotated_at",
+        "last_seen_at",
     )
     list_filter = ("is_active",)
     fields = ("name", "committee", "sector_block", "language")

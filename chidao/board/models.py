@@ -1,5 +1,6 @@
 """Public display screens (bảng tin điện tử): opened without login by a long secret link."""
 
+import datetime
 import hashlib
 import secrets
 
@@ -61,6 +62,9 @@ class Screen(models.Model):
     created = models.DateTimeField(_("created"), default=clock.now, editable=False)
     rotated_at = models.DateTimeField(_("link last changed"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # When the screen last asked for its board, at most once a minute: a screen silent for a
+    # day is switched off or has lost its network, and the administrator's home says so.
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("display screen")
@@ -92,6 +96,15 @@ class Screen(models.Model):
             .select_related("committee", "sector_block")
             .first()
         )
+
+    SEEN_EVERY = datetime.timedelta(minutes=1)
+
+    def seen(self) -> None:
+        """Record that the screen asked, with one UPDATE at most once a minute."""
+        now = clock.now()
+        Screen.objects.filter(
+            Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=now - self.SEEN_EVERY), pk=self.pk
+        ).update(last_seen_at=now)
 
     @property
     def scope_key(self) -> str:

@@ -37,6 +37,7 @@ def _screen(token: str) -> Screen:
     screen = Screen.by_token(token)
     if screen is None:
         raise Http404  # unknown, revoked or rotated: the old link stops at once
+    screen.seen()
     return screen
 
 

@@ -6,6 +6,7 @@ the task-list query that shows exactly its tasks (``more``/``link``): the number
 built from the same filter of the counting module (``chidao.directives.timeliness``).
 """
 
+import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -14,6 +15,8 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from chidao.board.models import Screen
+from chidao.core import clock
 from chidao.directives.forms import CooperationForm
 from chidao.directives.models import (
     OPEN_STATES,
@@ -56,6 +59,7 @@ from chidao.org.permissions import UNIT_ROLES, jurisdictions, may_keep_calendar
 from chidao.workdays.models import CalendarAdjustment
 
 LIMIT = 8
+SCREEN_SILENT_AFTER = datetime.timedelta(days=1)
 OFFICE_TABLE_ROWS = 15
 DEADLINE = F("deadline").asc(nulls_last=True)
 OVERDUE = Timeliness.OVERDUE
@@ -72,7 +76,8 @@ class Shelf:
     """One list on a home page: a title, how many there are, the first few, and the list query
     that shows all of them. ``kind`` says what the rows are: tasks (task, timeliness, colour),
     "shares" (the same, each task carrying the unit's ``share`` and its ``share_form``) or
-    "directives" (directives, whose count is not a list of tasks: ``more`` is empty)."""
+    "directives" (directives, whose count is not a list of tasks: ``more`` is empty; such a
+    shelf goes in ``Panel.directive_shelves``)."""
 
     key: str
     title: str
@@ -132,6 +137,8 @@ class Panel:
     figures: list = field(default_factory=list)  # (label, Cell): counts shown as a line
     statistics: Statistics | None = None
     chores: list[Chore] = field(default_factory=list)
+    # Shelves of directives, shown after the task shelves (``shelves`` hold tasks only).
+    directive_shelves: list[Shelf] = field(default_factory=list)
 
 
 def _shelf(key, title, qs, params: dict, today: Today, order=(DEADLINE, "pk")) -> Shelf:
@@ -255,6 +262,8 @@ def specialist_panel(person, today: Today) -> Panel:
         # Units with something open come first; the others are folded away.
         rows = table.rows if cells[0].value else table.folded
         rows.append((follow.unit.name, query(**at), cells))
+    if not table.rows:  # nothing open anywhere: nothing to bring forward, nothing to fold
+        table.rows, table.folded = table.folded, []
     table.folded_label = _("Units with no open task (%(n)s)") % {"n": len(table.folded)}
     return Panel(
         "specialist",
@@ -270,9 +279,9 @@ def specialist_panel(person, today: Today) -> Panel:
                    me | {"timeliness": DUE_SOON}, today),
             _shelf("stale", _("Not updated recently"), mine.filter(stale_q(today)),
                    me | {"stale": "on"}, today, order=("last_update_at", "pk")),
-            entered_shelf(person),
         ],
         table,
+        directive_shelves=[entered_shelf(person)],
     )  # fmt: skip
 
 
@@ -500,4 +509,17 @@ def admin_panel(person, roots: list[Unit] | None, today: Today) -> Panel:
                 _("No adjustment is recorded for %(year)s: enter the days off and make-up "
                   "working days the Government decides for that year.") % {"year": year},
             ))  # fmt: skip
+    # Display screens that have not asked for their board for a day: switched off, or offline.
+    screens = Screen.objects.filter(is_active=True).filter(
+        Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=clock.now() - SCREEN_SILENT_AFTER)
+    )
+    if not everything:
+        screens = screens.filter(_within(roots, "committee__path"))
+    screen_list = reverse("admin:board_screen_changelist")
+    chores.append(Chore(
+        "screens", _("Display screens not seen for a day"), screens.count(), screen_list,
+        [(s.name, reverse("admin:board_screen_change", args=[s.pk]))
+         for s in screens.select_related("committee").order_by("name", "pk")[:LIMIT]],
+        _("Check that each screen is on and online, or revoke its link."),
+    ))  # fmt: skip
     return Panel("admin", _("Administration"), chores=chores)

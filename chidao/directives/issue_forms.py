@@ -2,6 +2,10 @@
 
 The rows are a formset (``tasks-0-content``…); the action names its errors the same way, so each
 message lands next to its field. Nothing is saved until everything is valid.
+
+One submit tells everything: every rule that can run on what was typed runs (the fields', the
+model's, the duplicate number, the files, the rows' deadlines against the directive's date), even
+when other fields are wrong, so the person never fixes one message to be shown the next.
 """
 
 from django import forms
@@ -12,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from chidao.core.params import ModelIdsField
 from chidao.directives import date_rules
 from chidao.directives.actions import TaskSpec
+from chidao.directives.actions.files import check_upload
 from chidao.directives.forms import DATE, MultipleFileField, StepForm
 from chidao.directives.models import DeadlineKind, Directive, DirectiveKind, Priority
 from chidao.org.models import Person, Role, SectorBlock, Unit, UnitKind
@@ -50,6 +55,22 @@ def directed_units(committee: Unit):
     )
 
 
+# The model's fields the form gives (Directive.clean and its unique number read them).
+MODEL_FIELDS = (
+    "kind", "number", "symbol", "issued_on", "signer", "summary", "meeting_name", "meeting_chair",
+    "is_confidential",
+)  # fmt: skip
+# Required by Directive.clean for a document (not a meeting), or only for a meeting.
+FOR_DOCUMENTS = ("number", "symbol", "signer")
+FOR_MEETINGS = ("meeting_name", "meeting_chair")
+
+
+def required_when(control: str, value: str, equal: bool = True) -> str:
+    """``data-required-when`` of a field required only while ``control`` has (or has not) the
+    value: the page's script moves the field's mark and ``aria-required`` as the choice changes."""
+    return f"{control}{'=' if equal else '!='}{value}"
+
+
 class DirectiveForm(StepForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=DirectiveKind.choices)
     number = forms.IntegerField(label=_("Number"), min_value=1, required=False)
@@ -69,6 +90,31 @@ class DirectiveForm(StepForm):
         self.fields["signer"].queryset = leaders
         self.fields["meeting_chair"].queryset = leaders
         self.fields["symbol"].widget.attrs["placeholder"] = "UBND-KT"
+        meeting = self["kind"].value() == DirectiveKind.MEETING
+        for names, equal in ((FOR_DOCUMENTS, False), (FOR_MEETINGS, True)):
+            for name in names:
+                attrs = self.fields[name].widget.attrs
+                attrs["data-required-when"] = required_when("kind", DirectiveKind.MEETING, equal)
+                attrs["aria-required"] = "true" if meeting == equal else "false"
+        # What the page marks as required now: always, or for the kind chosen.
+        self.required_now = {name for name, field in self.fields.items() if field.required}
+        self.required_now.update(FOR_MEETINGS if meeting else FOR_DOCUMENTS)
+
+    def clean_symbol(self):
+        # As saved (Directive.save), so the duplicate check compares like with like.
+        return self.cleaned_data["symbol"].strip().upper()
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        messages = []
+        for upload in files:
+            try:
+                check_upload(upload)  # the action checks again; here it is said with the rest
+            except ValidationError as error:
+                messages.extend(error.messages)
+        if messages:
+            raise ValidationError(messages)
+        return files
 
     def clean(self):
         data = super().clean()
@@ -77,13 +123,26 @@ class DirectiveForm(StepForm):
                 date_rules.check_issue_date(data["issued_on"])
             except ValidationError as error:
                 self.add_error(None, error)
-        if not self.errors:
-            # The model's own rules (number and symbol, or the meeting), shown with the rest.
-            fields = {k: v for k, v in data.items() if k != "files"}
+        # The model's own rules (number, symbol and signer, or the meeting) on what was given,
+        # whatever else is wrong; a field that already has its message gets no second one.
+        directive = Directive(
+            issuer=self.committee,
+            **{name: data[name] for name in MODEL_FIELDS if data.get(name) is not None},
+        )
+        try:
+            directive.clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                if name not in self.errors:
+                    self.add_error(name if name in self.fields else None, messages)
+        # The number and symbol already used this year (the unique constraint), once the date,
+        # the number and the symbol are readable; said next to the number.
+        readable = not {"issued_on", "number", "symbol"} & set(self.errors)
+        if readable and data.get("issued_on") and data.get("number") is not None:
             try:
-                Directive(issuer=self.committee, **fields).clean()
+                directive.validate_constraints()
             except ValidationError as error:
-                self.add_error(None, error)
+                self.add_error("number", error.messages)
         return data
 
     def directive_fields(self) -> dict:
@@ -135,10 +194,31 @@ class TaskRowForm(StepForm):
         self.fields["sector_block"].queryset = SectorBlock.objects.filter(committee=committee)
         for name in ("lead_unit", "cooperating_units"):
             self.fields[name].widget.attrs["data-unit-picker"] = "1"
+        # Without the page's script the cooperating units stay a plain list; with it, chips and a
+        # search box that set this list's choices (the same values are sent).
         self.fields["cooperating_units"].widget.attrs["size"] = 4
+        # A formset's forms carry no ``required`` attribute by default: these always need a value.
+        for name in ("content", "lead_unit"):
+            self.fields[name].widget.attrs.update({"required": True, "aria-required": "true"})
+        kind = self["deadline_kind"].value()
+        for name, wanted in (
+            ("deadline_date", DeadlineKind.DATE),
+            ("working_days", DeadlineKind.WORKING_DAYS),
+        ):
+            attrs = self.fields[name].widget.attrs
+            attrs["data-required-when"] = required_when(self.add_prefix("deadline_kind"), wanted)
+            attrs["aria-required"] = "true" if kind == wanted else "false"
+        self.required_now = {"content", "lead_unit", "deadline_kind"}
+        if kind == DeadlineKind.DATE:
+            self.required_now.add("deadline_date")
+        elif kind == DeadlineKind.WORKING_DAYS:
+            self.required_now.add("working_days")
 
     def clean(self):
         data = super().clean()
+        lead, cooperating = data.get("lead_unit"), data.get("cooperating_units") or ()
+        if lead is not None and lead in cooperating:
+            self.add_error("cooperating_units", _("The lead unit cannot also cooperate."))
         kind = data.get("deadline_kind")
         if kind == DeadlineKind.DATE and not data.get("deadline_date"):
             self.add_error("deadline_date", _("Give the deadline."))
@@ -187,6 +267,26 @@ TaskRows = forms.formset_factory(
 
 def new_rows(data=None, *, committee: Unit) -> BaseTaskRows:
     return TaskRows(data, prefix="tasks", committee=committee)
+
+
+def check_rows(form: DirectiveForm, rows: BaseTaskRows) -> None:
+    """The rows' deadlines against the directive's date (not before it, at most five years after
+    it), as the action will judge them: run as soon as the date and a row's deadline are readable,
+    whatever else is wrong, so their messages come in the same round as the others."""
+    issued_on = getattr(form, "cleaned_data", {}).get("issued_on")
+    if issued_on is None or "issued_on" in form.errors:
+        return
+    dates = {"assigned_on": issued_on, "issued_on": issued_on}
+    for row in rows.forms:
+        data = getattr(row, "cleaned_data", {})
+        kind = data.get("deadline_kind")
+        try:
+            if kind == DeadlineKind.DATE and data.get("deadline_date"):
+                date_rules.deadline_on(data["deadline_date"], **dates)
+            elif kind == DeadlineKind.WORKING_DAYS and "working_days" not in row.errors:
+                date_rules.deadline_in_working_days(data.get("working_days"), **dates)
+        except ValidationError as error:
+            row.add_error(None, error)
 
 
 def apply_errors(error, form: DirectiveForm, rows: BaseTaskRows) -> None:

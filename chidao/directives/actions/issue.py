@@ -64,6 +64,8 @@ def issue_directive(actor, *, issuer: Unit, tasks: list[TaskSpec], files=(), **f
     if not tasks:
         raise ValidationError(_("A directive has at least one task."))
     directive = Directive(issuer=issuer, created_by=actor, **fields)
+    # As save() stores it, so the unique number check compares like with like ("ubnd-kt").
+    directive.symbol = (directive.symbol or "").strip().upper()
     directive.full_clean()
     date_rules.check_issue_date(directive.issued_on)
     _check_leader(directive.signer, issuer, "signer")

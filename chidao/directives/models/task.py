@@ -70,9 +70,15 @@ class TaskQuerySet(models.QuerySet):
         return self.open().filter(pk__in=Difficulty.objects.filter(is_open=True).values("task_id"))
 
     def search(self, term: str):
+        """Every word of ``term``, diacritics optional, in the task's text, its directive's (number,
+        symbol, summary, meeting) or its lead unit's name ("noi vu" finds Sở Nội vụ's tasks)."""
         qs = self
         for word in fold(term).split():
-            qs = qs.filter(Q(search_text__contains=word) | Q(directive__search_text__contains=word))
+            qs = qs.filter(
+                Q(search_text__contains=word)
+                | Q(directive__search_text__contains=word)
+                | Q(lead_unit__search_text__contains=word)
+            )
         return qs
 
 

@@ -62,8 +62,10 @@ def log_in(page, username: str) -> None:
 
 
 def field(scope, label: str):
-    """The control labelled ``label``; a required one's label ends with a star ("Loại *")."""
-    return scope.get_by_label(re.compile(rf"^{re.escape(vi(label))}( \*)?$"))
+    """The control labelled ``label``; a required one's label ends with a star, and "bắt buộc" for
+    a screen reader on the directive form ("Loại * bắt buộc")."""
+    required = re.escape(vi("required"))
+    return scope.get_by_label(re.compile(rf"^{re.escape(vi(label))}( \*( {required})?)?$"))
 
 
 def task_row(page, n: int):
@@ -358,7 +360,7 @@ def test_a_directive_without_task_content_or_unit_shows_the_errors_and_saves_not
         page.get_by_role("button", name=vi("Save the directive"), exact=True).click()
 
         expect(page.get_by_role("alert")).to_contain_text(
-            vi("Nothing was saved. Please correct the fields marked below.")
+            vi("Nothing was saved. Please check:")
         )
         required = "Trường này là bắt buộc."
         expect(row.locator("#id_tasks-0-content ~ .invalid-feedback")).to_have_text(required)

@@ -491,7 +491,7 @@ def test_the_units_with_nothing_open_are_folded_away(client, org, people, homes)
 
 
 def test_the_specialist_sees_the_directives_she_entered(client, org, people, homes):
-    found = shelf_of(panel(client, people.specialist, "specialist"), "entered")
+    (found,) = panel(client, people.specialist, "specialist").directive_shelves
     entered = Directive.objects.filter(created_by=people.specialist)
     assert found.count == entered.count() == 1
     assert found.more == ""
@@ -503,7 +503,8 @@ def test_the_specialist_sees_the_directives_she_entered(client, org, people, hom
     assert "data-count" not in card
     assert client.get(link).status_code == 200
     # Somebody else's entries are not hers.
-    assert shelf_of(panel(client, people.specialist_th, "specialist"), "entered").count == 0
+    (theirs,) = panel(client, people.specialist_th, "specialist").directive_shelves
+    assert theirs.count == 0
 
 
 def _row(**fields):
@@ -586,3 +587,10 @@ def test_home_panels_are_built_for_each_role(org, people, homes):
     assert keys == {"admin"}
     keys = {p.key for p in home.panels(people.viewer)}
     assert keys == {f"viewer-{org.province.pk}"}
+
+
+def test_with_nothing_open_anywhere_the_units_are_not_folded(client, org, people):
+    found = panel(client, people.specialist, "specialist")
+    assert [label for label, _l, _c in found.table.rows] == ["Sở Tài chính"]
+    assert found.table.folded == []
+    assert 'id="folded-specialist"' not in client.get("/").content.decode()

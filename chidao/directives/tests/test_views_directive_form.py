@@ -7,6 +7,8 @@ from html import unescape
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -582,3 +584,191 @@ def test_a_specialist_who_no_longer_follows_still_enters_for_the_committee(clien
     assert response.status_code == 302
     first = Directive.objects.get().tasks.order_by("pk").first()
     assert first.specialist is None  # nobody follows Sở Tài chính now
+
+
+# --- One round: every message at once (issue 10, item 7) ------------------------------------------
+def empty_post(org, **changes):
+    """What the form sends when nothing is typed: the kind, the first row's default deadline kind
+    and priority, everything else blank."""
+    data = {
+        "committee": org.province.pk,
+        "kind": "letter",
+        "number": "",
+        "symbol": "",
+        "issued_on": "",
+        "signer": "",
+        "summary": "",
+        "meeting_name": "",
+        "meeting_chair": "",
+        "tasks-TOTAL_FORMS": "1",
+        "tasks-INITIAL_FORMS": "0",
+        "tasks-MIN_NUM_FORMS": "1",
+        "tasks-MAX_NUM_FORMS": "30",
+        "tasks-0-content": "",
+        "tasks-0-lead_unit": "",
+        "tasks-0-deadline_kind": "date",
+        "tasks-0-deadline_date": "",
+        "tasks-0-working_days": "",
+        "tasks-0-priority": "normal",
+    }
+    data.update(changes)
+    return data
+
+
+def summary_of(html: str) -> str:
+    start = html.rindex("<div", 0, html.index('id="form-errors"'))
+    return html[start : html.index("</div>", start)]
+
+
+def test_an_empty_submit_reports_every_missing_field_at_once(client, org, people):
+    client.force_login(people.specialist)
+    before = counts()
+
+    response = client.post(NEW, empty_post(org))
+
+    assert response.status_code == 422
+    assert counts() == before
+    form, (row,) = response.context["form"], response.context["rows"].forms
+    required = "This field is required."
+    assert {name: [str(m) for m in messages] for name, messages in form.errors.items()} == {
+        "number": [vi("Give the document's number.")],
+        "symbol": [vi("Give the document's symbol, for example UBND-KT.")],
+        "signer": [vi("Give the leader who signed the document.")],
+        "issued_on": [vi(required)],
+        "summary": [vi(required)],
+    }
+    assert set(row.errors) == {"content", "lead_unit", "deadline_date"}
+    # All in the summary at the top (role="alert", focused), each linking to its field, and
+    # each next to its field.
+    html = response.content.decode()
+    summary = summary_of(html)
+    assert 'role="alert"' in summary and "autofocus" in summary
+    for field_id in (
+        "id_number", "id_symbol", "id_signer", "id_issued_on", "id_summary",
+        "id_tasks-0-content", "id_tasks-0-lead_unit", "id_tasks-0-deadline_date",
+    ):  # fmt: skip
+        assert f'href="#{field_id}"' in summary, field_id
+        assert f'id="{field_id}_error"' in html, field_id
+        assert re.search(rf'id="{field_id}"[^>]*aria-invalid="true"', html) or re.search(
+            rf'aria-invalid="true"[^>]*id="{field_id}"', html
+        ), field_id
+    assert vi("Give the document's number.") in summary
+    task_1 = vi("Task %(n)s") % {"n": 1}
+    assert f"{task_1} \u2013 {vi('Lead unit')}: {vi(required)}" in unescape(summary)
+
+
+def test_a_meeting_submitted_empty_asks_for_the_meeting_and_its_chair_not_a_number(
+    client, org, people
+):
+    client.force_login(people.specialist)
+
+    response = client.post(NEW, empty_post(org, kind="meeting"))
+
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert set(errors) == {"meeting_name", "meeting_chair", "issued_on", "summary"}
+    assert errors["meeting_name"] == [vi("Give the meeting's name.")]
+    assert errors["meeting_chair"] == [vi("Give who chaired the meeting.")]
+
+
+def test_a_duplicate_number_is_said_in_the_same_round_as_the_missing_fields(client, org, people):
+    issue(
+        people.specialist, org, people,
+        TaskSpec(content="Việc cũ", lead_unit=org.health, deadline_date=datetime.date(2026, 2, 28)),
+        number=1234, symbol="UBND-KT", issued_on=datetime.date(2026, 1, 5),
+    )  # fmt: skip
+    client.force_login(people.specialist)
+    before = counts()
+
+    # The same number and symbol (in lower case) this year, and nothing else typed.
+    response = client.post(
+        NEW, empty_post(org, number="1234", symbol="ubnd-kt", issued_on="10/02/2026")
+    )
+
+    assert response.status_code == 422
+    assert counts() == before
+    form, (row,) = response.context["form"], response.context["rows"].forms
+    duplicate = vi("This issuer already has a document with this number and symbol this year.")
+    assert form.errors["number"] == [duplicate]
+    assert set(form.errors) == {"number", "signer", "summary"}
+    assert set(row.errors) == {"content", "lead_unit", "deadline_date"}
+    html = response.content.decode()
+    assert duplicate in summary_of(html)
+    assert f'id="id_number_error"><div>{duplicate}</div>' in html
+
+
+def test_a_duplicate_number_of_another_year_or_symbol_is_not_reported(client, org, people):
+    issue(
+        people.specialist, org, people,
+        TaskSpec(content="Việc cũ", lead_unit=org.health, deadline_date=datetime.date(2026, 2, 28)),
+        number=1234, symbol="UBND-VX", issued_on=datetime.date(2026, 1, 5),
+    )  # fmt: skip
+    client.force_login(people.specialist)
+    response = client.post(NEW, empty_post(org, number="1234", symbol="UBND-KT"))
+    assert "number" not in response.context["form"].errors
+
+
+def test_rows_deadlines_and_the_files_are_judged_with_the_rest(client, org, people):
+    """A row due before the directive's date, a lead unit also cooperating and a file that is not
+    a document: said together with a missing summary, not one submit after another."""
+    client.force_login(people.specialist)
+    before = counts()
+    data = valid(
+        org,
+        people,
+        summary="",
+        **{
+            "tasks-0-cooperating_units": [org.finance.pk, org.health.pk],
+            "tasks-1-deadline_kind": "date",
+            "tasks-1-deadline_date": "01/02/2026",
+        },
+    )
+    data["files"] = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf")
+
+    response = client.post(NEW, data)
+
+    assert response.status_code == 422
+    assert counts() == before
+    form, rows = response.context["form"], response.context["rows"].forms
+    assert set(form.errors) == {"summary", "files"}
+    assert "virus.pdf" in form.errors["files"][0]
+    assert rows[0].errors["cooperating_units"] == [vi("The lead unit cannot also cooperate.")]
+    assert rows[1].errors["deadline_date"] == [
+        vi("The deadline cannot be before the day of assignment.")
+    ]
+    html = response.content.decode()
+    # The files chosen must be chosen again: the page says so.
+    again = "The files chosen before are not kept when the form is refused: choose them again."
+    assert vi(again) in unescape(html)
+
+
+def test_the_required_marks_follow_the_kind_on_the_server_too(client, org, people):
+    client.force_login(people.specialist)
+
+    def marked(html: str, field_id: str) -> bool:
+        label = re.search(rf'<label[^>]*for="{field_id}"[^>]*>(.*?)</label>', html, re.S).group(1)
+        return 'class="cd-required"' in label
+
+    html = client.get(NEW).content.decode()
+    assert all(marked(html, f"id_{name}") for name in ("number", "symbol", "signer", "summary"))
+    assert not any(marked(html, f"id_{name}") for name in ("meeting_name", "meeting_chair"))
+    number = re.search(r'<input[^>]*name="number"[^>]*>', html).group(0)
+    assert 'aria-required="true"' in number
+
+    html = client.post(NEW, empty_post(org, kind="meeting")).content.decode()
+    assert all(marked(html, f"id_{name}") for name in ("meeting_name", "meeting_chair"))
+    assert not any(marked(html, f"id_{name}") for name in ("number", "symbol", "signer"))
+    assert vi("required") in html
+
+
+def test_the_action_refuses_a_duplicate_typed_in_lower_case_with_its_message(org, people):
+    """Not an IntegrityError (a 500) from the database: the symbol is compared as it is stored."""
+    spec = TaskSpec(content="Việc", lead_unit=org.health, deadline_date=datetime.date(2026, 3, 31))
+    issue(people.specialist, org, people, spec, number=77, symbol="UBND-KT")
+    before = counts()
+    with pytest.raises(ValidationError) as refused:
+        issue(people.specialist, org, people, spec, number=77, symbol=" ubnd-kt ")
+    assert counts() == before
+    assert refused.value.messages == [
+        gettext("This issuer already has a document with this number and symbol this year.")
+    ]

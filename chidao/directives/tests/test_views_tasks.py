@@ -1340,9 +1340,9 @@ def test_a_closed_tasks_shares_are_final(client, people, task):
 # --- Home pages by role ---------------------------------------------------------------------------
 PANELS = {
     "leader": {"leader"},
-    "viewer": set(),
+    "viewer": {"viewer"},
     "office_leader": {"office"},
-    "admin": set(),
+    "admin": {"admin"},
     "division_head": {"division"},
     "specialist": {"specialist"},
     "specialist_th": {"specialist"},

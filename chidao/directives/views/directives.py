@@ -1,6 +1,7 @@
 """Entering a directive with its tasks, and the directive's page."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +16,7 @@ from chidao.directives import actions, date_rules
 from chidao.directives.issue_forms import (
     DirectiveForm,
     apply_errors,
+    check_rows,
     directed_units,
     new_rows,
 )
@@ -46,7 +48,13 @@ def directive_create(request):
     files = request.FILES if request.method == "POST" else None
     form = DirectiveForm(data, files, committee=committee, initial={"issued_on": clock.today()})
     rows = new_rows(data, committee=committee)
-    if request.method == "POST" and form.is_valid() and rows.is_valid():
+    # Both are validated, then joined (each row's deadline against the directive's date), so
+    # every message is shown in the same round; the action runs only when all are valid.
+    valid = request.method == "POST" and all([form.is_valid(), rows.is_valid()])
+    if request.method == "POST":
+        check_rows(form, rows)
+        valid = valid and rows.is_valid()
+    if valid:
         try:
             directive = actions.issue_directive(
                 request.user,
@@ -65,6 +73,9 @@ def directive_create(request):
         "rows": rows,
         "committee": committee,
         "committees": permissions.issuing_committees(request.user),
+        "upload_max_mb": settings.CHIDAO_UPLOAD_MAX_MB,
+        # A browser never keeps the files of a refused form: say they must be chosen again.
+        "files_dropped": bool(files and files.getlist("files")),
     }
     status = 422 if request.method == "POST" else 200
     return render(request, "directives/directive_form.html", context, status=status)
