@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 
 class RefuseNulMiddleware:
@@ -23,3 +26,19 @@ class RefuseNulMiddleware:
         ):
             raise BadRequest("NUL character in the URL")
         return self.get_response(request)
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Vietnamese unless the person chose English (the footer's switch, kept in a cookie).
+
+    Django's own middleware would follow the browser's Accept-Language, and many office machines
+    in Vietnam run an English system: their civil servants would get an English product they never
+    asked for. The committee's language is the default; a choice, once made, is kept.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -359,9 +359,7 @@ def test_a_directive_without_task_content_or_unit_shows_the_errors_and_saves_not
         field(row, "Deadline date").fill("16/03/2026")
         page.get_by_role("button", name=vi("Save the directive"), exact=True).click()
 
-        expect(page.get_by_role("alert")).to_contain_text(
-            vi("Nothing was saved. Please check:")
-        )
+        expect(page.get_by_role("alert")).to_contain_text(vi("Nothing was saved. Please check:"))
         required = "Trường này là bắt buộc."
         expect(row.locator("#id_tasks-0-content ~ .invalid-feedback")).to_have_text(required)
         expect(row.locator("#id_tasks-0-lead_unit ~ .invalid-feedback")).to_have_text(required)
