@@ -1,5 +1,6 @@
 # Chỉ đạo — two commands for a fresh Debian/Ubuntu machine:
 #   make run    install, migrate, load demo data when the database is empty, serve on :8000
+#               with the notification worker beside the web server (Ctrl-C stops both)
 #   make test   install and run the whole test suite (SQLite, or DATABASE_URL for PostgreSQL)
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -20,8 +21,11 @@ run: install assets var/secret_key var/demo_password
 	$(BIN)/python manage.py load_demo --if-empty --password-file var/demo_password \
 	  --base-url http://$(HOST):$(PORT) && \
 	echo "Chỉ đạo: http://$(HOST):$(PORT)/" && \
-	exec $(BIN)/gunicorn chidao.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-	  --access-logfile - --graceful-timeout 20
+	export SITE_URL=http://$(HOST):$(PORT) && \
+	{ $(BIN)/python manage.py run_worker & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  $(BIN)/gunicorn chidao.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	    --access-logfile - --graceful-timeout 20; }
 
 test: install-dev assets browser
 	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null || \

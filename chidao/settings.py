@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "chidao.workdays",
     "chidao.directives",
     "chidao.board",
+    "chidao.notifications",
     "chidao.demo",
 ]
 
@@ -76,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chidao.core.context_processors.navigation",
+                "chidao.notifications.context_processors.bell",
             ],
         },
     },
@@ -182,6 +184,17 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chidao@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Notifications ----------------------------------------------------------------------------
+# The address of the site as people reach it: e-mails and webhooks link to tasks with it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The domain in the Message-ID of each e-mail (recorded before sending).
+CHIDAO_MAIL_DOMAIN = DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+# A webhook receives every notification of the people who turn the channel on; only when set.
+CHIDAO_WEBHOOK_URL = env_str("CHIDAO_WEBHOOK_URL")
+CHIDAO_WEBHOOK_SECRET = env_str("CHIDAO_WEBHOOK_SECRET")
+# Attempts before an e-mail or webhook call is marked failed (back-off doubles from 1 minute).
+CHIDAO_NOTIFY_MAX_ATTEMPTS = env_int("CHIDAO_NOTIFY_MAX_ATTEMPTS", 8)
 
 # --- Security ---------------------------------------------------------------------------------
 # HTTPS=false is for a local demo on http://127.0.0.1 only.

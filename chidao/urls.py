@@ -24,6 +24,7 @@ urlpatterns = [
     path("org/", include("chidao.org.urls")),
     path("tasks/", include("chidao.directives.urls")),
     path("board/", include("chidao.board.urls")),
+    path("notifications/", include("chidao.notifications.urls")),
     path("dashboard/", board_views.dashboard, name="dashboard"),
     path("admin/", admin.site.urls),
 ]

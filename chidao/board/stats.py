@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chidao.core import clock
 from chidao.core.text import vi_sort_key
-from chidao.directives.models import OPEN_STATES, DirectiveKind, Task
+from chidao.directives.models import OPEN_STATES, DirectiveKind, EventKind, Task, TaskEvent
 from chidao.directives.timeliness import (
     GROUP_TIMELINESS,
     Counts,
@@ -73,6 +73,8 @@ class Row:
     counts: Counts
     links: dict[str, str] = field(default_factory=dict)
     stale: int = 0
+    # Urgings by a person (EventKind.URGED) in the period: events, not tasks, so never a link.
+    urged: int = 0
 
 
 def tasks_in(person, scope: Scope):
@@ -113,6 +115,24 @@ def group_links(scope: Scope, **extra) -> dict[str, str]:
         links[f"done_on_time_{name}"] = scope.list_params(extended=name, **extra)
     links["stale"] = scope.list_params(stale="on", **extra)
     return links
+
+
+def urgings_by_unit(tasks, scope: Scope) -> dict[int, int]:
+    """Urgings by a person (đôn đốc, ``EventKind.URGED``) made within the period, on the tasks the
+    scope counts, by lead unit: a number of events (one task urged twice counts twice).
+    Automatic reminders are never ``URGED``, so they are not counted here."""
+    return dict(
+        TaskEvent.objects.filter(
+            kind=EventKind.URGED,
+            task__in=tasks.values("pk"),
+            at__date__gte=scope.start,
+            at__date__lte=scope.end,
+        )
+        .values("task__lead_unit")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("task__lead_unit", "n")
+    )
 
 
 @dataclass
@@ -174,9 +194,10 @@ def build(person, scope: Scope, today: Today | None = None) -> Dashboard:
     names = dict(
         Unit.objects.filter(pk__in=[r["lead_unit"] for r in rows]).values_list("pk", "name")
     )
+    urged = urgings_by_unit(tasks, scope)
     ranking = rank(
         [Row(names.get(r["lead_unit"], ""), Counts.of(r), group_links(scope, unit=r["lead_unit"]),
-             stale=r["stale"]) for r in rows],
+             stale=r["stale"], urged=urged.get(r["lead_unit"], 0)) for r in rows],
         key=lambda row: row.counts, name=lambda row: row.label,
     )  # fmt: skip
 

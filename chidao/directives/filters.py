@@ -120,6 +120,12 @@ class TaskFilterForm(StepForm):
     extended = forms.ChoiceField(label=_("Extensions"), choices=EXTENDED, required=False)
     stale = forms.BooleanField(label=_("not updated by the unit"), required=False)
     returned = forms.BooleanField(label=_("returned, not yet reported again"), required=False)
+    urged_min = forms.IntegerField(
+        label=_("Urged at least (times)"),
+        min_value=1,
+        required=False,
+        help_text=_("Urgings by a person, not automatic reminders."),
+    )
     level = forms.ChoiceField(
         label=_("Which tasks"),
         choices=[
@@ -159,7 +165,7 @@ class TaskFilterForm(StepForm):
         "unit", "leader", "specialist", "division", "sector_block", "kind", "confidential",
         "difficulties", "assigned_from", "assigned_to", "deadline_from", "deadline_to",
         "completed_from", "completed_to", "assigner", "scope", "level", "extended",
-        "cooperating", "share",
+        "cooperating", "share", "urged_min",
     )  # fmt: skip
     CHECKBOXES = ("subunits", "no_block", "stale", "returned", "extension_requests")
 
@@ -263,6 +269,8 @@ class TaskFilterForm(StepForm):
             qs = qs.filter(stale_q(today))
         if data.get("returned"):
             qs = qs.filter(returned_q())
+        if data.get("urged_min"):
+            qs = qs.filter(urged_count__gte=data["urged_min"])
         if data.get("level") == "top":
             qs = qs.filter(scope_q(None))
         order = SORTS.get(data.get("sort") or "deadline")[1]
@@ -271,6 +279,20 @@ class TaskFilterForm(StepForm):
                 closed=Case(When(state__in=OPEN_STATES, then=Value(0)), default=Value(1))
             )
         return qs.select_related("directive", "lead_unit", "specialist").order_by(*order)
+
+    def urge_all_unit(self):
+        """The unit whose open overdue tasks this list shows, when it is filtered to exactly one
+        lead unit (without its lower units) and to overdue only: the list then offers to urge
+        them all at once (``actions.urge_overdue``). None otherwise."""
+        data = getattr(self, "cleaned_data", None) or {}
+        if (
+            data.get("unit") is not None
+            and not data.get("subunits")
+            and data.get("timeliness") == [Timeliness.OVERDUE]
+            and permissions.may_urge_some(self.person)
+        ):
+            return data["unit"]
+        return None
 
     def query_string(self, **override) -> str:
         """The filters as a URL query (without the page), to share or to export."""

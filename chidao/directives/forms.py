@@ -68,6 +68,31 @@ class TextForm(StepForm):
     text = _text(_("Content"))
 
 
+class UrgeForm(StepForm):
+    """Đôn đốc: a short message to the lead unit (the action checks it again)."""
+
+    message = forms.CharField(
+        label=_("Message to the lead unit"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class UrgeOverdueForm(StepForm):
+    """Đôn đốc all open overdue tasks of one lead unit at once (from the filtered task list)."""
+
+    unit = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    message = forms.CharField(
+        label=_("Message to the lead unit"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, units, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
 class ProgressForm(StepForm):
     text = _text(_("Progress"))
     percent = forms.IntegerField(

@@ -29,6 +29,10 @@ def record(task: Task, kind: str, actor, **data) -> TaskEvent:
     task.event_count = event.seq
     task.event_head = event.hash
     Task.objects.filter(pk=task.pk).update(event_count=event.seq, event_head=event.hash)
+    # Imported here: the notifications app imports the directives models, which load this module.
+    from chidao.notifications import outbox
+
+    outbox.write_for_event(event)  # the outbox rows commit (or roll back) with the event
     return event
 
 

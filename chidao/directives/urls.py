@@ -11,6 +11,7 @@ urlpatterns = [
     path("directives/units/", directives.unit_options, name="unit_options"),
     path("directives/deadline/", directives.deadline_preview, name="deadline_preview"),
     path("directives/<int:pk>/", directives.directive_detail, name="directive_detail"),
+    path("urge-overdue/", steps.urge_overdue, name="urge_overdue"),
     path("<int:pk>/<slug:step>/", steps.take_step, name="step"),
     path("extensions/<int:pk>/decide/", steps.decide_extension, name="decide_extension"),
     path("difficulties/<int:pk>/answer/", steps.answer_difficulty, name="answer_difficulty"),

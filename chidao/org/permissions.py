@@ -47,6 +47,7 @@ class Action(StrEnum):
     SUBASSIGN = "subassign"
     COOPERATE = "cooperate"  # update a cooperating unit's share (object: the cooperation)
     GIVE_OPINION = "give_opinion"  # a leader's directing opinion on a task (ý kiến chỉ đạo)
+    URGE = "urge"  # urge the lead unit on the record (đôn đốc)
 
 
 @dataclass(frozen=True)
@@ -372,6 +373,19 @@ def _give_opinion(person: Person, task) -> bool:
     )
 
 
+def _urge(person: Person, task) -> bool:
+    """Đôn đốc: the task's tracking specialist, or a specialist, division head or Office leader
+    of the committee that assigned it, urges the lead unit."""
+    return task.specialist_id == person.pk or _oversees(person, task, CHECKERS, ())
+
+
+def may_urge_some(person: Person) -> bool:
+    """Whether this person urges tasks at all (to offer "urge them all" only to them)."""
+    return person.is_active and (
+        person.is_superuser or any(j.role in CHECKERS for j in jurisdictions(person))
+    )
+
+
 def _view_difficulty(person: Person, difficulty) -> bool:
     return _view_task(person, difficulty.task)
 
@@ -460,6 +474,7 @@ def _task_rules():
         (Task, Action.RAISE_DIFFICULTY): _raise_difficulty,
         (Task, Action.SUBASSIGN): _subassign,
         (Task, Action.GIVE_OPINION): _give_opinion,
+        (Task, Action.URGE): _urge,
         (Difficulty, Action.VIEW): _view_difficulty,
         (Difficulty, Action.ANSWER): _answer_difficulty,
         (Cooperation, Action.VIEW): _view_cooperation,

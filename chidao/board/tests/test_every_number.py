@@ -342,8 +342,9 @@ def test_work_done_within_a_late_extension_is_counted_apart(client, org, people,
                                             reason="Chờ số liệu")  # fmt: skip
         actions.decide_extension(people.office_leader, on_time, approve=True)
     with at(D(2026, 3, 12)):  # two days after the deadline
-        asked_late = actions.request_extension(people.unit_staff, late,
-                                               proposed_date=D(2026, 3, 20), reason="Chờ số liệu")
+        asked_late = actions.request_extension(
+            people.unit_staff, late, proposed_date=D(2026, 3, 20), reason="Chờ số liệu"
+        )
         actions.decide_extension(people.office_leader, asked_late, approve=True)
     with at(D(2026, 3, 18)):
         for task in (late, timely):

@@ -39,6 +39,7 @@ from chidao.directives import actions
 from chidao.directives.models import Attachment, Cooperation, Difficulty, Directive, Extension
 from chidao.directives.tests.conftest import issue
 from chidao.directives.tests.test_views_directive_form import NEW, counts, valid
+from chidao.notifications.models import Notification
 from chidao.org.models import FollowAssignment, Membership, Person, Unit
 
 MORNING = datetime.datetime(2026, 3, 20, 2, tzinfo=datetime.UTC)  # 09:00 on 20/03/2026, Hà Nội
@@ -224,6 +225,7 @@ def world(org, people):
         "directives:answer_difficulty": first[Difficulty],
         "directives:update_cooperation": first[Cooperation],
         "directives:download": first[Attachment],
+        "notifications:open": Notification.objects.values_list("pk", flat=True).first(),
     }
     return SimpleNamespace(
         task=task, token=token, superuser=superuser, by_url=by_url, org=org, people=people

@@ -12,6 +12,7 @@ from .requests import (
     raise_difficulty,
     request_extension,
 )
+from .urging import BulkResult, overdue_of, urge, urge_overdue
 from .workflow import (
     STEPS,
     available_steps,
@@ -33,6 +34,7 @@ from .workflow import (
 __all__ = [
     "EDITABLE",
     "STEPS",
+    "BulkResult",
     "TaskSpec",
     "WorkflowError",
     "answer_difficulty",
@@ -47,6 +49,7 @@ __all__ = [
     "give_opinion",
     "issue_directive",
     "open_periods",
+    "overdue_of",
     "post_progress",
     "propose_closing",
     "raise_difficulty",
@@ -58,4 +61,6 @@ __all__ = [
     "subassign",
     "suspend",
     "update_cooperation",
+    "urge",
+    "urge_overdue",
 ]

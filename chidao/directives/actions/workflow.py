@@ -70,6 +70,7 @@ STEPS = {
         gettext_lazy("reopen"), (State.DONE, State.SUSPENDED, State.CANCELLED), Action.CONFIRM
     ),
     "edit": Step(gettext_lazy("edit"), (*OPEN_STATES, State.SUSPENDED), Action.EDIT),
+    "urge": Step(gettext_lazy("urge"), OPEN_STATES, Action.URGE),
 }
 
 

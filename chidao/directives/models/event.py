@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .task import Task
 
@@ -35,6 +36,11 @@ class EventKind(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     REOPENED = "reopened", _("Reopened")
     SUBASSIGNED = "subassigned", _("Part assigned to a lower unit")
+    # Đôn đốc: a person of the assigning committee's Office urges the lead unit. Automatic
+    # reminders never record this kind, so urging by a person counts apart by construction.
+    URGED = "urged", pgettext_lazy("event kind", "Urged")
+    # Báo cáo vượt cấp: reported over the unit's head to the level above (automatic escalation).
+    ESCALATED = "escalated", pgettext_lazy("event kind", "Escalated")
 
 
 class ImmutableEventError(Exception):

@@ -194,6 +194,9 @@ class Task(models.Model):
         _("extended after the deadline had passed"), default=False
     )
     last_update_at = models.DateTimeField(_("last update by the unit"), default=clock.now)
+    # How many times a person urged the unit (đôn đốc, EventKind.URGED), kept by ``actions.urge``
+    # so the list can filter "urged N times or more" without counting events.
+    urged_count = models.PositiveIntegerField(_("times urged"), default=0, editable=False)
     event_count = models.PositiveIntegerField(_("events"), default=0, editable=False)
     event_head = models.CharField(_("last event hash"), max_length=64, blank=True, editable=False)
 

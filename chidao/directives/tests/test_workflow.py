@@ -60,6 +60,7 @@ ALLOWED = {
     "cancel": {"office_leader", "leader"},
     "reopen": {"office_leader"},
     "edit": CHECKERS,
+    "urge": CHECKERS,
 }
 # Both returns are one action (``return_task``): a checker who returns reports but not
 # proposals, returning a proposed task, is at the wrong moment rather than without a right.
@@ -83,6 +84,7 @@ RIGHT = {
     "cancel": "office_leader",
     "reopen": "office_leader",
     "edit": "specialist",
+    "urge": "specialist",
 }
 # A state each step starts from, to try it in.
 START = {
@@ -102,6 +104,7 @@ START = {
     "cancel": State.SUSPENDED,
     "reopen": State.DONE,
     "edit": State.IN_PROGRESS,
+    "urge": State.IN_PROGRESS,
 }
 # How each step is taken, with valid input, as the task page's forms take it.
 ATTEMPT = {
@@ -135,6 +138,7 @@ ATTEMPT = {
     "edit": lambda who, task, org: actions.edit_task(
         who, task, reason="Nâng mức độ", priority=Priority.URGENT
     ),
+    "urge": lambda who, task, org: actions.urge(who, task, "Đề nghị khẩn trương hoàn thành"),
 }
 
 

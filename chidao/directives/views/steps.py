@@ -14,14 +14,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from chidao.directives import actions, forms
 from chidao.directives.actions.issue import subassign_targets
 from chidao.directives.models import Cooperation, Difficulty, Extension, Task
 from chidao.directives.views.tasks import render_task
-from chidao.org.permissions import Action, check
+from chidao.org.permissions import Action, check, visible_units
 
 
 def _spec(actor, task, d):
@@ -120,6 +121,11 @@ STEPS = {
         forms.ReasonForm,
         lambda a, t, d, f: actions.reopen(a, t, d["reason"]),
         _("Task reopened."),
+    ),
+    "urge": (
+        forms.UrgeForm,
+        lambda a, t, d, f: actions.urge(a, t, d["message"]),
+        _("The lead unit was urged."),
     ),
 }
 
@@ -228,3 +234,35 @@ def update_cooperation(request, pk: int):
         lambda c, d: actions.update_cooperation(request.user, c, d["status"], d["note"]),
         _("Your unit's share was updated."),
     )  # fmt: skip
+
+
+@require_POST
+@login_required
+def urge_overdue(request):
+    """Đôn đốc all open overdue tasks of one unit at once, from the task list filtered to that
+    unit and to overdue; back to that list with what was urged and what was skipped."""
+    form = forms.UrgeOverdueForm(visible_units(request.user), request.POST)
+    back = _back(request) or reverse("directives:task_list")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    try:
+        result = actions.urge_overdue(
+            request.user, form.cleaned_data["unit"], form.cleaned_data["message"]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(back)
+    text = gettext("Urged %(urged)s overdue tasks of %(unit)s.") % {
+        "urged": result.urged,
+        "unit": form.cleaned_data["unit"].name,
+    }
+    if result.skipped:
+        text += " " + gettext(
+            "%(skipped)s tasks were skipped: you may not urge them, or they are no longer open."
+        ) % {"skipped": result.skipped}
+    (messages.success if result.urged else messages.warning)(request, text)
+    return redirect(back)

@@ -11,7 +11,7 @@ from chidao.directives.export import xlsx_response
 from chidao.directives.filters import TaskFilterForm
 from chidao.directives.models import LEVEL_ORDER, Decision, Task
 from chidao.directives.timeliness import Today, colour_of, is_stale, rollup, timeliness_of
-from chidao.org.permissions import Action, can, check, visible_tasks
+from chidao.org.permissions import Action, can, check, visible_tasks, visible_units
 
 PAGE_SIZE = 50
 
@@ -29,6 +29,15 @@ def task_list(request):
     rows = [(task, timeliness_of(task, today), colour_of(task, today)) for task in page]
     query = form.query_string()
     context = {"form": form, "page": page, "rows": rows, "query": query}
+    urge_unit = form.urge_all_unit()
+    if urge_unit is not None:
+        context["urge"] = {
+            "unit": urge_unit,
+            "count": actions.overdue_of(request.user, urge_unit, today).count(),
+            "form": forms.UrgeOverdueForm(
+                visible_units(request.user), initial={"unit": urge_unit.pk}
+            ),
+        }
     if not is_htmx(request):
         return render(request, "directives/task_list.html", context)
     response = render(request, "directives/_task_rows.html", context)

@@ -1,0 +1,46 @@
+"""The notification worker: delivers the outbox (e-mail, webhook) until stopped.
+
+Run it beside the web server (``make run`` does) or as a systemd service in production; several
+may run at once (see ``chidao.notifications.outbox`` for why no row is ever sent twice).
+"""
+
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from chidao.notifications import outbox
+
+
+class Command(BaseCommand):
+    help = "Deliver pending notifications (e-mail, webhook) with retries; --once for one pass."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="run one pass, then exit")
+        parser.add_argument(
+            "--interval", type=float, default=5.0, help="seconds between passes (default 5)"
+        )
+        parser.add_argument("--batch", type=int, default=20, help="rows claimed per query")
+
+    def handle(self, *args, once=False, interval=5.0, batch=20, **options):
+        self.stopping = False
+        if once:
+            sent = outbox.run_once(batch)
+            self.stdout.write(f"{sent} notification(s) attempted.")
+            return
+        # SIGTERM (systemd, Kubernetes) and Ctrl-C finish the row in hand, then exit.
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        self.stdout.write("Notification worker started.")
+        while not self.stopping:
+            close_old_connections()
+            outbox.run_once(batch, should_stop=lambda: self.stopping)
+            slept = 0.0
+            while slept < interval and not self.stopping:
+                time.sleep(0.2)
+                slept += 0.2
+        self.stdout.write("Notification worker stopped.")
+
+    def _stop(self, signum, frame):
+        self.stopping = True

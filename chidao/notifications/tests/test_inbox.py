@@ -1,0 +1,71 @@
+"""The bell, the inbox and the settings page: a person sees only their own notifications."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from chidao.notifications.models import Notification, Preference
+from chidao.notifications.tests.conftest import record
+
+
+def test_the_bell_shows_the_unread_count_with_at_most_one_query(client, people, task):
+    record(task, "returned", people.specialist)
+    client.force_login(people.unit_head)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("home"))
+    ours = [q for q in queries.captured_queries if "notifications_notification" in q["sql"]]
+    assert len(ours) <= 1
+    assert 'id="bell"' in page.content.decode()
+    assert ">2</span>" in page.content.decode()  # assigned, then returned
+
+
+def test_the_inbox_lists_only_my_notifications_newest_first(client, people, task):
+    record(task, "returned", people.specialist)
+    client.force_login(people.unit_head)
+    page = client.get(reverse("notifications:inbox"))
+    rows = list(page.context["page"].object_list)
+    assert [n.kind for n in rows] == ["returned", "created"]
+    assert {n.recipient_id for n in rows} == {people.unit_head.pk}
+
+
+def test_opening_marks_read_and_goes_to_the_task(client, people, task):
+    event = record(task, "returned", people.specialist)
+    mine = Notification.objects.get(event=event, recipient=people.unit_head)
+    client.force_login(people.unit_head)
+    response = client.get(reverse("notifications:open", args=[mine.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("directives:task_detail", args=[task.pk])
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+
+
+def test_someone_elses_notification_is_not_found(client, people, task):
+    event = record(task, "returned", people.specialist)
+    theirs = Notification.objects.get(event=event, recipient=people.unit_head)
+    client.force_login(people.unit_staff)
+    assert client.get(reverse("notifications:open", args=[theirs.pk])).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_mark_all_read(client, people, task):
+    record(task, "returned", people.specialist)
+    client.force_login(people.unit_head)
+    client.post(reverse("notifications:mark_all_read"))
+    unread = Notification.objects.filter(recipient=people.unit_head, read_at=None)
+    assert not unread.exists()
+    assert Notification.objects.filter(recipient=people.unit_staff, read_at=None).exists()
+
+
+def test_the_settings_page_saves_my_choices(client, people):
+    client.force_login(people.unit_head)
+    assert client.get(reverse("notifications:preferences")).status_code == 200
+    client.post(reverse("notifications:preferences"), {"email": "on", "email_mode": "at_once"})
+    email = Preference.objects.get(person=people.unit_head, channel="email")
+    assert email.enabled and email.email_mode == "at_once"
+    assert not Preference.objects.get(person=people.unit_head, channel="webhook").enabled
+
+
+def test_the_pages_need_a_login(client):
+    response = client.get(reverse("notifications:inbox"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
