@@ -4,6 +4,7 @@ Imported by the test-suite conftest; `make test` installs chromium where it is m
 """
 
 import os
+import re
 import shutil
 
 import pytest
@@ -46,3 +47,15 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def log_in(page, username: str) -> None:
+    """Sign in as ``username`` in a fresh session (the previous person's cookies dropped)."""
+    from chidao.conftest import PASSWORD
+
+    page.context.clear_cookies()
+    page.goto("/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(re.compile(r"/$"))

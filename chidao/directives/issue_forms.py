@@ -10,7 +10,6 @@ when other fields are wrong, so the person never fixes one message to be shown t
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core.params import ModelIdsField
@@ -19,7 +18,7 @@ from chidao.directives.actions import TaskSpec
 from chidao.directives.actions.files import check_upload
 from chidao.directives.forms import DATE, MultipleFileField, StepForm
 from chidao.directives.models import DeadlineKind, Directive, DirectiveKind, Priority
-from chidao.org.models import Person, Role, SectorBlock, Unit, UnitKind
+from chidao.org.models import Person, Role, SectorBlock, Unit
 
 
 def leaders_of(committee: Unit):
@@ -32,19 +31,8 @@ def leaders_of(committee: Unit):
 
 
 def specialists_of(committee: Unit):
-    """The tracking specialists of the committee's Office and its divisions: those who may
-    track its tasks (``Unit.follower_candidates`` of the units it directs)."""
-    seats = Unit.objects.filter(
-        Q(kind=UnitKind.OFFICE, parent=committee)
-        | Q(kind=UnitKind.OFFICE_DIVISION, parent__parent=committee),
-        is_active=True,
-    )
-    return Person.objects.filter(
-        is_active=True,
-        memberships__role=Role.SPECIALIST,
-        memberships__is_active=True,
-        memberships__unit__in=seats,
-    ).distinct()
+    """Those who may track its tasks (``Unit.follower_candidates`` of the units it directs)."""
+    return committee.office_specialists()
 
 
 def directed_units(committee: Unit):

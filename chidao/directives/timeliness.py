@@ -242,11 +242,6 @@ class Counts:
         return self.open_overdue / self.total if self.total else 0.0
 
     @property
-    def on_time_rate(self) -> float:
-        """Share of the completed tasks completed on time."""
-        return self.done_on_time / self.done if self.done else 0.0
-
-    @property
     def judged(self) -> int:
         """Tasks whose timeliness is settled or already lost: done, or open and overdue."""
         return self.done + self.open_overdue

@@ -14,7 +14,7 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from chidao.conftest import PASSWORD
+from chidao.browser import log_in
 from chidao.directives.models import Cooperation, CooperationStatus, Task
 from chidao.directives.tests import test_home_roles as roles
 from chidao.directives.tests.test_home_roles import TODAY, vi
@@ -36,15 +36,6 @@ ROLES = {
     "viewer": "viewer",
     "admin": "admin",
 }
-
-
-def log_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from chidao.conftest import PASSWORD
+from chidao.browser import log_in
 from chidao.directives import actions
 from chidao.directives.actions import TaskSpec
 from chidao.directives.tests.conftest import issue
@@ -33,15 +33,6 @@ def unbroken(seed: str) -> str:
 
 def at(day: int, month: int, hour: int = 9) -> datetime.datetime:
     return datetime.datetime(2026, month, day, hour, 0, tzinfo=HANOI)
-
-
-def log_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def page_width(page) -> int:

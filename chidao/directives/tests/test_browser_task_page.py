@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
-from chidao.conftest import PASSWORD
+from chidao.browser import log_in
 from chidao.directives import actions
 from chidao.directives.actions import TaskSpec
 from chidao.directives.models import Decision, State
@@ -50,15 +50,6 @@ def vi(message: str) -> str:
 
 def at(day: int, month: int, hour: int = 9) -> datetime.datetime:
     return datetime.datetime(2026, month, day, hour, 0, tzinfo=HANOI)
-
-
-def log_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def task_url(task) -> str:

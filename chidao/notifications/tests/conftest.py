@@ -1,30 +1,10 @@
-import datetime
-
-import pytest
 from django.db import transaction
 
 from chidao.directives import timeline
-from chidao.directives.actions import TaskSpec
 from chidao.directives.models import Difficulty, Task
-from chidao.directives.tests.conftest import issue
+from chidao.directives.tests import conftest as directives_conftest
 
-
-@pytest.fixture
-def task(org, people):
-    """Sở Tài chính leads, Sở Y tế cooperates; followed by `specialist`, directed by `leader`."""
-    (task,) = issue(
-        people.specialist,
-        org,
-        people,
-        TaskSpec(
-            content="Tham mưu phương án phân bổ vốn đầu tư công năm 2026",
-            lead_unit=org.finance,
-            cooperating_units=[org.health],
-            directing_leader=people.leader,
-            deadline_date=datetime.date(2026, 3, 31),
-        ),
-    )
-    return task
+task = directives_conftest.task  # the directives' own task fixture, shared
 
 
 def record(task, kind, actor, **data):

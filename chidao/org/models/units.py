@@ -238,14 +238,20 @@ class Unit(models.Model):
     def follower_candidates(self):
         """Tracking specialists who may follow this unit: those of the supervising committee's
         Office and its divisions."""
-        from chidao.org.models.people import Person, Role
+        from chidao.org.models.people import Person
 
         committee = self.supervising_committee
         if committee is None:
             return Person.objects.none()
+        return committee.office_specialists()
+
+    def office_specialists(self):
+        """The tracking specialists of this committee's Office and its divisions."""
+        from chidao.org.models.people import Person, Role
+
         seats = Unit.objects.filter(
-            Q(kind=UnitKind.OFFICE, parent=committee)
-            | Q(kind=UnitKind.OFFICE_DIVISION, parent__parent=committee),
+            Q(kind=UnitKind.OFFICE, parent=self)
+            | Q(kind=UnitKind.OFFICE_DIVISION, parent__parent=self),
             is_active=True,
         )
         return Person.objects.filter(
