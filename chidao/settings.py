@@ -175,7 +175,8 @@ CHIDAO_UPLOAD_MAX_MB = env_int("CHIDAO_UPLOAD_MAX_MB", 20)
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+# Empty: no SMTP server; e-mails wait in the outbox, marked so, until one is configured.
+EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
@@ -195,6 +196,16 @@ CHIDAO_WEBHOOK_URL = env_str("CHIDAO_WEBHOOK_URL")
 CHIDAO_WEBHOOK_SECRET = env_str("CHIDAO_WEBHOOK_SECRET")
 # Attempts before an e-mail or webhook call is marked failed (back-off doubles from 1 minute).
 CHIDAO_NOTIFY_MAX_ATTEMPTS = env_int("CHIDAO_NOTIFY_MAX_ATTEMPTS", 8)
+# The rhythm of reminders and escalation, in working days (an administrator may change it on the
+# admin site, "Reminder rhythm"; these are the defaults until then). 0 turns a rung off.
+CHIDAO_REMIND_BEFORE = env_str("CHIDAO_REMIND_BEFORE", "3,1")  # working days before the deadline
+CHIDAO_REMIND_ON_THE_DAY = env_bool("CHIDAO_REMIND_ON_THE_DAY", True)
+CHIDAO_REMIND_DAY_AFTER = env_bool("CHIDAO_REMIND_DAY_AFTER", True)
+CHIDAO_REMIND_OVERDUE_EVERY = env_int("CHIDAO_REMIND_OVERDUE_EVERY", 5)
+CHIDAO_ESCALATE_TO_UNIT_HEAD_AFTER = env_int("CHIDAO_ESCALATE_TO_UNIT_HEAD_AFTER", 10)
+CHIDAO_ESCALATE_TO_OFFICE_AFTER = env_int("CHIDAO_ESCALATE_TO_OFFICE_AFTER", 20)
+# When the morning's reminders and digests go out (committee time, working days only).
+CHIDAO_MORNING_TIME = env_str("CHIDAO_MORNING_TIME", "07:30")
 
 # --- Security ---------------------------------------------------------------------------------
 # HTTPS=false is for a local demo on http://127.0.0.1 only.

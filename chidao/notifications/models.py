@@ -1,7 +1,10 @@
 """The outbox (thông báo): one row per message to one person on one channel, written in the same
 transaction as the event it tells about, then delivered by the worker (``run_worker``)."""
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -38,8 +41,13 @@ class Notification(models.Model):
         verbose_name=_("recipient"),
     )
     task = models.ForeignKey(
-        Task, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("task")
-    )
+        Task,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("task"),
+    )  # empty for a digest, which is about the person's whole day
     event = models.ForeignKey(
         TaskEvent,
         on_delete=models.PROTECT,
@@ -49,6 +57,8 @@ class Notification(models.Model):
         verbose_name=_("event"),
     )  # empty for reminders and digests
     kind = models.CharField(_("kind"), max_length=30)  # the event's kind, "reminder" or "digest"
+    # What a reminder or digest says beyond its task (the rung, the day): events carry their own.
+    data = models.JSONField(_("details"), default=dict, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     key = models.CharField(_("key"), max_length=200, editable=False)
     state = models.CharField(
@@ -105,8 +115,8 @@ class Notification(models.Model):
 
 
 class EmailMode(models.TextChoices):
-    AT_ONCE = "at_once", _("At once")
-    DIGEST = "digest", _("Daily digest")
+    AT_ONCE = "at_once", _("Everything at once")
+    DIGEST = "digest", _("A daily digest, and urgent items at once")
 
 
 class Preference(models.Model):
@@ -147,3 +157,111 @@ DEFAULTS = {
     Channel.EMAIL: (True, EmailMode.DIGEST),
     Channel.WEBHOOK: (False, EmailMode.AT_ONCE),
 }
+
+
+class Rhythm(models.Model):
+    """Nhịp nhắc việc: when the system reminds a lead unit of a deadline and when it raises an
+    overdue task up the tree, in working days. One row for the installation (a province); until
+    an administrator saves it, the ``CHIDAO_REMIND_*``/``CHIDAO_ESCALATE_*`` settings apply."""
+
+    remind_before = models.CharField(
+        _("remind before the deadline (working days)"),
+        max_length=40,
+        blank=True,
+        help_text=_("Numbers separated by commas, e.g. 3,1. Empty: no reminder before."),
+    )
+    remind_on_the_day = models.BooleanField(_("remind on the day of the deadline"), default=True)
+    remind_day_after = models.BooleanField(_("remind the working day after it"), default=True)
+    remind_overdue_every = models.PositiveSmallIntegerField(
+        _("then remind every (working days) while overdue"),
+        default=5,
+        help_text=_("0: no further reminder."),
+    )
+    escalate_to_unit_head_after = models.PositiveSmallIntegerField(
+        _("raise to the unit's head after (working days overdue)"),
+        default=10,
+        help_text=_("0: never."),
+    )
+    escalate_to_office_after = models.PositiveSmallIntegerField(
+        _("raise to the division head and the Office leader after (working days overdue)"),
+        default=20,
+        help_text=_("0: never."),
+    )
+    morning_time = models.TimeField(
+        _("send reminders and digests at"),
+        default=datetime.time(7, 30),
+        help_text=_("Committee time, on working days."),
+    )
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder rhythm")
+        verbose_name_plural = _("reminder rhythm")
+
+    def __str__(self) -> str:
+        return str(_("Reminder rhythm"))
+
+    @classmethod
+    def current(cls) -> "Rhythm":
+        """The saved rhythm, or one made of the settings (not saved)."""
+        return cls.objects.order_by("pk").first() or cls.from_settings()
+
+    @classmethod
+    def from_settings(cls) -> "Rhythm":
+        hour, _sep, minute = settings.CHIDAO_MORNING_TIME.partition(":")
+        return cls(
+            remind_before=settings.CHIDAO_REMIND_BEFORE,
+            remind_on_the_day=settings.CHIDAO_REMIND_ON_THE_DAY,
+            remind_day_after=settings.CHIDAO_REMIND_DAY_AFTER,
+            remind_overdue_every=settings.CHIDAO_REMIND_OVERDUE_EVERY,
+            escalate_to_unit_head_after=settings.CHIDAO_ESCALATE_TO_UNIT_HEAD_AFTER,
+            escalate_to_office_after=settings.CHIDAO_ESCALATE_TO_OFFICE_AFTER,
+            morning_time=datetime.time(int(hour), int(minute or 0)),
+        )
+
+    @property
+    def before_days(self) -> list[int]:
+        """The working days before the deadline, largest first (validated by ``clean``)."""
+        days = {int(part) for part in self.remind_before.split(",") if part.strip()}
+        return sorted(days, reverse=True)
+
+    def clean(self):
+        errors = {}
+        parts = [part.strip() for part in self.remind_before.split(",") if part.strip()]
+        if any(not part.isdigit() or not 1 <= int(part) <= 60 for part in parts):
+            errors["remind_before"] = _(
+                "Write whole numbers of working days from 1 to 60, separated by commas."
+            )
+        else:
+            self.remind_before = ",".join(
+                str(d) for d in sorted({int(p) for p in parts}, reverse=True)
+            )
+        first, second = self.escalate_to_unit_head_after, self.escalate_to_office_after
+        if first and second and second <= first:
+            errors["escalate_to_office_after"] = _(
+                "The second rung comes after the first: more working days than %(first)s."
+            ) % {"first": first}
+        if errors:
+            raise ValidationError(errors)
+
+
+class DailyRun(models.Model):
+    """One daily job on one day (việc hằng ngày): written when the job starts, so that it runs at
+    most once a day whatever the number of workers or restarts; ``finished`` once it is done."""
+
+    job = models.CharField(_("job"), max_length=40)
+    day = models.DateField(_("day"))
+    started = models.DateTimeField(_("started"), default=clock.now)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+
+    class Meta:
+        verbose_name = _("daily job run")
+        verbose_name_plural = _("daily job runs")
+        ordering = ["-day", "job"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "day"], name="daily_run_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day:%d/%m/%Y}"

@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 RETRY_BASE_SECONDS = 60
 RETRY_MAX_SECONDS = 6 * 3600
 SENDING_TIMEOUT = datetime.timedelta(minutes=15)
+# What cannot wait for tomorrow's digest: it goes by e-mail at once to those who chose the digest
+# too (a returned report, an urging by a person, an escalation up the tree).
+URGENT_KINDS = frozenset({"returned", "urged", "escalated"})
 
 
 # --- Writing, inside the event's transaction ----------------------------------------------------
@@ -54,11 +57,11 @@ def write_for_event(event) -> list[Notification]:
     people = rules.recipients(event)
     if not people:
         return []
-    prefs = _preferences([p.pk for p in people])
+    prefs = preferences([p.pk for p in people])
     now = clock.now()
     rows = []
     for person in people:
-        for channel in _channels(person, prefs):
+        for channel in channels(person, prefs, event.kind):
             rows.append(
                 Notification(
                     recipient=person,
@@ -77,7 +80,7 @@ def write_for_event(event) -> list[Notification]:
     return Notification.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def _preferences(person_ids) -> dict[tuple[int, str], tuple[bool, str]]:
+def preferences(person_ids) -> dict[tuple[int, str], tuple[bool, str]]:
     rows = Preference.objects.filter(person_id__in=person_ids)
     return {(p.person_id, p.channel): (p.enabled, p.email_mode) for p in rows}
 
@@ -86,16 +89,18 @@ def preference(prefs, person_id: int, channel: str) -> tuple[bool, str]:
     return prefs.get((person_id, channel), DEFAULTS[Channel(channel)])
 
 
-def _channels(person, prefs) -> list[str]:
-    channels = [Channel.IN_APP.value]
+def channels(person, prefs, kind: str) -> list[str]:
+    """The channels one message of ``kind`` goes on for this person: in-app always; e-mail at
+    once for those who chose it, or when urgent; the webhook for those who turned it on."""
+    chosen = [Channel.IN_APP.value]
     enabled, mode = preference(prefs, person.pk, Channel.EMAIL)
-    # E-mail as a daily digest is gathered from the in-app rows later: nothing to send now.
-    if enabled and mode == EmailMode.AT_ONCE and person.email:
-        channels.append(Channel.EMAIL.value)
+    # The rest of a digest reader's news is gathered from the inbox into tomorrow's digest.
+    if enabled and person.email and (mode == EmailMode.AT_ONCE or kind in URGENT_KINDS):
+        chosen.append(Channel.EMAIL.value)
     enabled, _mode = preference(prefs, person.pk, Channel.WEBHOOK)
     if enabled and settings.CHIDAO_WEBHOOK_URL:
-        channels.append(Channel.WEBHOOK.value)
-    return channels
+        chosen.append(Channel.WEBHOOK.value)
+    return chosen
 
 
 # --- Delivering ---------------------------------------------------------------------------------

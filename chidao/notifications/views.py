@@ -38,7 +38,7 @@ def mark_all_read(request):
 
 @login_required
 def preferences(request):
-    prefs = outbox._preferences([request.user.pk])
+    prefs = outbox.preferences([request.user.pk])
     email_on, mode = outbox.preference(prefs, request.user.pk, Channel.EMAIL)
     webhook_on, _mode = outbox.preference(prefs, request.user.pk, Channel.WEBHOOK)
     initial = {"email": email_on, "email_mode": mode, "webhook": webhook_on}

@@ -197,6 +197,13 @@ class Task(models.Model):
     # How many times a person urged the unit (đôn đốc, EventKind.URGED), kept by ``actions.urge``
     # so the list can filter "urged N times or more" without counting events.
     urged_count = models.PositiveIntegerField(_("times urged"), default=0, editable=False)
+    # The highest rung of the escalation ladder reached (1: the unit's head; 2: the division head
+    # and the Office leader) and the deadline it was reached for: an extension starts a new
+    # ladder without rewriting anything (``chidao.notifications.escalation``).
+    escalated_rung = models.PositiveSmallIntegerField(
+        _("escalation rung"), default=0, editable=False
+    )
+    escalated_for = models.DateField(_("escalated for the deadline"), null=True, editable=False)
     event_count = models.PositiveIntegerField(_("events"), default=0, editable=False)
     event_head = models.CharField(_("last event hash"), max_length=64, blank=True, editable=False)
 
