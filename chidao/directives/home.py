@@ -509,6 +509,8 @@ def admin_panel(person, roots: list[Unit] | None, today: Today) -> Panel:
                 _("No adjustment is recorded for %(year)s: enter the days off and make-up "
                   "working days the Government decides for that year.") % {"year": year},
             ))  # fmt: skip
+    if may_keep_calendar(person):
+        chores += _delivery_chores()
     # Display screens that have not asked for their board for a day: switched off, or offline.
     screens = Screen.objects.filter(is_active=True).filter(
         Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=clock.now() - SCREEN_SILENT_AFTER)
@@ -523,3 +525,36 @@ def admin_panel(person, roots: list[Unit] | None, today: Today) -> Panel:
         _("Check that each screen is on and online, or revoke its link."),
     ))  # fmt: skip
     return Panel("admin", _("Administration"), chores=chores)
+
+
+def _delivery_chores() -> list[Chore]:
+    """Messages that did not reach people (failed, outcome unknown, or e-mails waiting for an
+    SMTP server) and daily jobs that did not finish: the installation's, so shown to those who
+    keep the province's calendar."""
+    from chidao.notifications.models import DailyRun, Notification, State
+
+    outbox = reverse("admin:notifications_notification_changelist")
+    stuck = Notification.objects.filter(
+        Q(state__in=[State.FAILED, State.UNKNOWN]) | Q(state=State.PENDING, last_error__gt="")
+    )
+    runs = reverse("admin:notifications_dailyrun_changelist")
+    # Failed (an outcome says why) or stuck for half an hour; a job running now is neither.
+    unfinished = DailyRun.objects.filter(finished__isnull=True).filter(
+        Q(outcome__gt="") | Q(started__lt=clock.now() - datetime.timedelta(minutes=30))
+    )
+    return [
+        Chore(
+            "undelivered", _("Messages not delivered"), stuck.count(), outbox,
+            [(f"{n.kind_label} → {n.recipient} ({n.get_state_display()}): {n.last_error}"[:160],
+              reverse("admin:notifications_notification_change", args=[n.pk]))
+             for n in stuck.select_related("recipient").order_by("-created", "-pk")[:LIMIT]],
+            _("Failed or of unknown outcome: send them again from the outbox once the cause is "
+              "fixed. E-mails waiting for an SMTP server go as soon as EMAIL_HOST is set."),
+        ),
+        Chore(
+            "daily_jobs", _("Daily jobs that did not finish"), unfinished.count(), runs,
+            [(str(r), reverse("admin:notifications_dailyrun_change", args=[r.pk]))
+             for r in unfinished.order_by("-day", "job")[:LIMIT]],
+            _("The worker retries them; the outcome says why they stopped."),
+        ),
+    ]  # fmt: skip

@@ -1,10 +1,12 @@
 """The outbox in the admin site: failed and unknown rows are visible, and may be sent again."""
 
 from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from chidao.notifications import outbox
-from chidao.notifications.models import Notification, Preference
+from chidao.notifications.models import DailyRun, Notification, Preference, Rhythm
 from chidao.org import permissions
 
 
@@ -24,7 +26,9 @@ class _AdminOnly:
 
 @admin.register(Notification)
 class NotificationAdmin(_AdminOnly, admin.ModelAdmin):
-    list_display = ("created", "kind", "recipient", "channel", "state", "attempts", "sent_at")
+    list_display = (
+        "created", "kind", "recipient", "channel", "state", "attempts", "sent_at", "last_error",
+    )  # fmt: skip
     list_filter = ("state", "channel", "kind")
     search_fields = ("recipient__username", "recipient__full_name", "message_id")
     readonly_fields = [f.name for f in Notification._meta.fields]
@@ -46,3 +50,58 @@ class PreferenceAdmin(_AdminOnly, admin.ModelAdmin):
     list_display = ("person", "channel", "enabled", "email_mode", "updated")
     list_filter = ("channel", "enabled", "email_mode")
     raw_id_fields = ("person",)
+
+
+@admin.register(Rhythm)
+class RhythmAdmin(admin.ModelAdmin):
+    """One rhythm for the whole province: edited by those who keep its working-day calendar.
+    The list opens straight onto it; until it is first saved it shows the settings' values."""
+
+    fieldsets = (
+        (_("Reminders to the lead unit"), {"fields": (
+            "remind_before", "remind_on_the_day", "remind_day_after", "remind_overdue_every",
+        )}),
+        (_("Escalation of overdue tasks"), {"fields": (
+            "escalate_to_unit_head_after", "escalate_to_office_after",
+        )}),
+        (_("When"), {"fields": ("morning_time",)}),
+    )  # fmt: skip
+
+    def has_module_permission(self, request):
+        return permissions.may_use_admin_site(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.may_use_admin_site(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.may_keep_calendar(request.user)
+
+    def has_add_permission(self, request):
+        return permissions.may_keep_calendar(request.user) and not Rhythm.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        saved = Rhythm.objects.order_by("pk").first()
+        if saved is not None:
+            return redirect(reverse("admin:notifications_rhythm_change", args=[saved.pk]))
+        if self.has_add_permission(request):
+            return redirect(reverse("admin:notifications_rhythm_add"))
+        return super().changelist_view(request, extra_context)
+
+    def get_changeform_initial_data(self, request):
+        defaults = Rhythm.from_settings()
+        return {field: getattr(defaults, field) for fields in
+                (fs[1]["fields"] for fs in self.fieldsets) for field in fields}  # fmt: skip
+
+
+@admin.register(DailyRun)
+class DailyRunAdmin(_AdminOnly, admin.ModelAdmin):
+    list_display = ("day", "job", "started", "finished", "outcome")
+    list_filter = ("job",)
+    date_hierarchy = "day"
+    readonly_fields = [f.name for f in DailyRun._meta.fields]
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -14,6 +14,9 @@ Delivery guarantee: **at most once** towards the SMTP server and the webhook.
    again automatically: once it has been ``sending`` for longer than ``SENDING_TIMEOUT`` the next
    pass marks it ``unknown`` (the server may or may not have it; its Message-ID is kept so the
    mail log can tell). An administrator may send it again from the admin site.
+4. While no SMTP server is configured (``EMAIL_HOST`` empty), e-mail rows are not claimed at all:
+   they stay ``pending`` with the reason in ``last_error`` and no attempt spent, and go out
+   normally once a server is set. In-app and webhook rows are not held back.
 
 Why not at least once: a duplicate official reminder in a civil servant's mailbox is worse than
 a rare lost one that is still in the in-app inbox (written in the same transaction as the event,
@@ -104,9 +107,12 @@ def channels(person, prefs, kind: str) -> list[str]:
 
 
 # --- Delivering ---------------------------------------------------------------------------------
-def due_ids(limit: int) -> list[int]:
-    """Pending rows whose next attempt is due, oldest first."""
+def due_ids(limit: int, email: bool = True) -> list[int]:
+    """Pending rows whose next attempt is due, oldest first (without e-mail rows when
+    ``email`` is false: no SMTP server is configured)."""
     due = Notification.objects.filter(state=State.PENDING, next_attempt_at__lte=clock.now())
+    if not email:
+        due = due.exclude(channel=Channel.EMAIL)
     due = due.order_by("next_attempt_at", "pk")
     if connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
@@ -166,13 +172,27 @@ def expire_sending() -> int:
     )
 
 
+def hold_email() -> int:
+    """No SMTP server is configured: e-mail rows stay pending, without spending their attempts,
+    and say why in ``last_error``; they go as soon as a server is configured."""
+    from chidao.notifications.transports.email import NOT_CONFIGURED
+
+    pending = Notification.objects.filter(state=State.PENDING, channel=Channel.EMAIL)
+    return pending.exclude(last_error=NOT_CONFIGURED).update(last_error=NOT_CONFIGURED)
+
+
 def run_once(batch: int = 20, should_stop=lambda: False) -> int:
     """One pass: expire abandoned claims, then claim and send due rows in small batches until
     none is due. Returns how many rows were attempted."""
+    from chidao.notifications.transports.email import is_configured
+
     expire_sending()
+    email = is_configured()
+    if not email:
+        hold_email()
     attempted = 0
     while not should_stop():
-        ids = due_ids(batch)
+        ids = due_ids(batch, email)
         if not ids:
             break
         for pk in ids:

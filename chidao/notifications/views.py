@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from chidao.notifications import actions, outbox
 from chidao.notifications.forms import PreferenceForm
 from chidao.notifications.models import Channel
+from chidao.notifications.transports import content
 
 PAGE_SIZE = 30
 
@@ -18,14 +19,19 @@ def inbox(request):
     """The person's in-app notifications, newest first."""
     rows = actions.inbox(request.user).select_related("task", "event__actor")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for notification in page.object_list:
+        notification.summary = content.summary(notification)
     return render(request, "notifications/inbox.html", {"page": page})
 
 
 @login_required
 def open_notification(request, pk):
-    """Mark it read and go to its task. Someone else's notification answers 404."""
+    """Mark it read and go to its task (back to the inbox when it is about no task). Someone
+    else's notification answers 404."""
     notification = get_object_or_404(actions.inbox(request.user), pk=pk)
     actions.mark_read(request.user, notification)
+    if notification.task_id is None:
+        return redirect("notifications:inbox")
     return redirect("directives:task_detail", pk=notification.task_id)
 
 

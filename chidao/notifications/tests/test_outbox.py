@@ -34,8 +34,25 @@ def test_no_row_survives_an_event_that_rolled_back(people, task):
 def test_by_default_only_the_in_app_row_is_written(people, task):
     people.unit_head.email = "head@stc.example.vn"
     people.unit_head.save()
+    event = record(task, "edited", people.specialist)
+    assert _channels(event, people.unit_head) == {"in_app"}
+
+
+def test_an_urgent_event_goes_by_email_at_once_to_a_digest_reader(people, task):
+    people.unit_head.email = "head@stc.example.vn"
+    people.unit_head.save()
+    for kind in ("returned", "urged"):
+        event = record(task, kind, people.specialist)
+        assert _channels(event, people.unit_head) == {"in_app", "email"}, kind
+
+
+def test_nobody_gets_email_without_an_address_or_with_email_off(people, task):
+    Preference.objects.create(person=people.unit_head, channel="email", enabled=False)
+    people.unit_head.email = "head@stc.example.vn"
+    people.unit_head.save()
     event = record(task, "returned", people.specialist)
     assert _channels(event, people.unit_head) == {"in_app"}
+    assert _channels(event, people.unit_staff) == {"in_app"}  # no address
 
 
 def test_email_at_once_adds_an_email_row_pending(people, task):

@@ -1,4 +1,8 @@
-"""What a notification says, the same for every channel: in the site's language (Vietnamese)."""
+"""What a notification says, the same for every channel: in the site's language (Vietnamese).
+
+A row is about an event on a task, a reminder on a task (its details in ``data``), or the daily
+digest (no task: ``chidao.notifications.digest`` builds what it says).
+"""
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -6,10 +10,48 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from chidao.notifications import digest
+
+TEMPLATES = {
+    # (plain text, HTML) by kind; every other kind uses the event e-mail.
+    digest.KIND: ("notifications/digest.txt", "notifications/digest.html"),
+}
+EVENT_TEMPLATES = ("notifications/email.txt", "notifications/email.html")
 
 
 def task_url(notification) -> str:
+    """The task's page, or the home page for a row about no task (a digest)."""
+    if notification.task_id is None:
+        return settings.SITE_URL + reverse("home")
     return settings.SITE_URL + reverse("directives:task_detail", args=[notification.task_id])
+
+
+def summary(notification) -> str:
+    """The one sentence a row adds to its kind and task, in the active language: the reminder's
+    (e.g. "3 working days left until the deadline 31/03/2026"), the escalation's rung and days
+    overdue; empty for other kinds, whose event tells the rest."""
+    if notification.kind == "reminder":
+        from chidao.notifications import reminders
+
+        return reminders.describe(notification.data or {})
+    if notification.kind == "escalated" and notification.event_id is not None:
+        return _escalation(notification.event.data or {})
+    return ""
+
+
+def _escalation(data: dict) -> str:
+    rung, days = data.get("rung"), data.get("overdue_working_days")
+    parts = []
+    if rung:
+        parts.append(_("Escalation level %(rung)s") % {"rung": rung})
+    if days:
+        parts.append(
+            ngettext("%(days)s working day overdue", "%(days)s working days overdue", int(days))
+            % {"days": days}
+        )
+    return ", ".join(parts)
 
 
 def context(notification) -> dict:
@@ -20,14 +62,19 @@ def context(notification) -> dict:
         "task": notification.task,
         "kind": notification.kind_label,
         "actor": str(actor) if actor else "",
+        "summary": summary(notification),
         "url": task_url(notification),
         "site_url": settings.SITE_URL,
-        "data": event.data if event is not None else {},
+        "data": event.data if event is not None else notification.data,
     }
 
 
 def subject(notification) -> str:
     with translation.override(settings.LANGUAGE_CODE):
+        if notification.kind == digest.KIND:
+            return digest.subject(notification)
+        if notification.task_id is None:
+            return "[Chỉ đạo] " + notification.kind_label
         content = Truncator(notification.task.content).chars(80)
         return "[Chỉ đạo] " + _("%(kind)s: %(task)s") % {
             "kind": notification.kind_label,
@@ -35,6 +82,18 @@ def subject(notification) -> str:
         }
 
 
-def render(notification, template: str) -> str:
+def render(notification, html: bool = False) -> str:
+    """The body of the e-mail, plain text or HTML."""
+    templates = TEMPLATES.get(notification.kind, EVENT_TEMPLATES)
     with translation.override(settings.LANGUAGE_CODE):
-        return render_to_string(template, context(notification))
+        if notification.kind == digest.KIND:
+            values = digest.context(notification)
+        else:
+            values = context(notification)
+        return render_to_string(templates[html], values)
+
+
+def text(notification) -> str:
+    """The summary in the site's language, for channels that carry no template (webhook)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return summary(notification)

@@ -3,8 +3,19 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
+from chidao.notifications import digest
 from chidao.notifications.transports import Transport, TransportError
 from chidao.notifications.transports.content import render, subject
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+NOT_CONFIGURED = "No SMTP server is configured (EMAIL_HOST): the e-mail waits in the outbox."
+
+
+def is_configured() -> bool:
+    """Whether e-mail can be sent at all: an SMTP server is named (``EMAIL_HOST``), or another
+    backend is in use (the tests' in-memory one, a file backend). Without one, the worker leaves
+    e-mail rows pending instead of spending their attempts."""
+    return settings.EMAIL_BACKEND != SMTP_BACKEND or bool(settings.EMAIL_HOST)
 
 
 class EmailTransport(Transport):
@@ -14,15 +25,17 @@ class EmailTransport(Transport):
         address = notification.recipient.email
         if not address:
             raise TransportError("The recipient has no e-mail address.", permanent=True)
+        if notification.kind == digest.KIND and digest.superseded(notification):
+            raise TransportError("A newer daily digest replaces this one.", permanent=True)
         message = EmailMultiAlternatives(
             subject=subject(notification),
-            body=render(notification, "notifications/email.txt"),
+            body=render(notification),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[address],
             headers={"Message-ID": notification.message_id} if notification.message_id else {},
             connection=get_connection(fail_silently=False),
         )
-        message.attach_alternative(render(notification, "notifications/email.html"), "text/html")
+        message.attach_alternative(render(notification, html=True), "text/html")
         try:
             message.send()
         except smtplib.SMTPRecipientsRefused as error:

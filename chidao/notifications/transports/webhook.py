@@ -8,7 +8,7 @@ import urllib.request
 from django.conf import settings
 
 from chidao.notifications.transports import Transport, TransportError
-from chidao.notifications.transports.content import subject, task_url
+from chidao.notifications.transports.content import subject, task_url, text
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -19,20 +19,28 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def payload(notification) -> dict:
+    """The notification as JSON: ``task`` is null for a digest; ``text`` is the reminder's or
+    escalation's sentence (empty for other kinds); ``url`` the task's page, or the home page."""
+    task = None
+    if notification.task_id is not None:
+        task = {
+            "id": notification.task_id,
+            "content": notification.task.content,
+            "url": task_url(notification),
+        }
     return {
         "id": notification.pk,
         "kind": notification.kind,
         "title": subject(notification),
+        "text": text(notification),
+        "url": task_url(notification),
         "recipient": {
             "id": notification.recipient_id,
             "username": notification.recipient.username,
         },
-        "task": {
-            "id": notification.task_id,
-            "content": notification.task.content,
-            "url": task_url(notification),
-        },
+        "task": task,
         "event": notification.event.seq if notification.event_id else None,
+        "data": notification.data or {},
         "created": notification.created.isoformat(),
     }
 

@@ -1,7 +1,11 @@
-"""The notification worker: delivers the outbox (e-mail, webhook) until stopped.
+"""The notification worker: runs the daily jobs when due and delivers the outbox (e-mail,
+webhook) until stopped.
 
 Run it beside the web server (``make run`` does) or as a systemd service in production; several
-may run at once (see ``chidao.notifications.outbox`` for why no row is ever sent twice).
+may run at once (see ``chidao.notifications.outbox`` for why no row is ever sent twice, and
+``chidao.notifications.daily`` for why no daily job runs twice a day). Each pass first runs the
+daily jobs that are due (opening periods, reminders, escalations, digests), then delivers what
+they and the day's actions wrote.
 """
 
 import signal
@@ -10,11 +14,14 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from chidao.notifications import outbox
+from chidao.notifications import daily, outbox
 
 
 class Command(BaseCommand):
-    help = "Deliver pending notifications (e-mail, webhook) with retries; --once for one pass."
+    help = (
+        "Run the daily jobs when due and deliver pending notifications (e-mail, webhook) with "
+        "retries; --once for one pass."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="run one pass, then exit")
@@ -26,6 +33,9 @@ class Command(BaseCommand):
     def handle(self, *args, once=False, interval=5.0, batch=20, **options):
         self.stopping = False
         if once:
+            ran = daily.run_due()
+            if ran:
+                self.stdout.write(f"Daily jobs run: {', '.join(ran)}.")
             sent = outbox.run_once(batch)
             self.stdout.write(f"{sent} notification(s) attempted.")
             return
@@ -35,6 +45,7 @@ class Command(BaseCommand):
         self.stdout.write("Notification worker started.")
         while not self.stopping:
             close_old_connections()
+            daily.run_due()
             outbox.run_once(batch, should_stop=lambda: self.stopping)
             slept = 0.0
             while slept < interval and not self.stopping:
