@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chidao.notifications import outbox
 from chidao.notifications.models import DailyRun, Notification, Preference, Rhythm
+from chidao.notifications.rules import kind_label
 from chidao.org import permissions
 
 
@@ -24,12 +25,27 @@ class _AdminOnly:
         return False
 
 
+class KindFilter(admin.SimpleListFilter):
+    """The kinds by their names in the reader's language, not their codes."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        kinds = Notification.objects.order_by().values_list("kind", flat=True).distinct()
+        return sorted(((kind, kind_label(kind)) for kind in kinds), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(_AdminOnly, admin.ModelAdmin):
     list_display = (
-        "created", "kind", "recipient", "channel", "state", "attempts", "sent_at", "last_error",
+        "created", "kind_name", "recipient", "channel", "state", "attempts", "sent_at",
+        "last_error",
     )  # fmt: skip
-    list_filter = ("state", "channel", "kind")
+    list_filter = ("state", "channel", KindFilter)
     search_fields = ("recipient__username", "recipient__full_name", "message_id")
     readonly_fields = [f.name for f in Notification._meta.fields]
     raw_id_fields = ("recipient", "task", "event")
@@ -38,6 +54,10 @@ class NotificationAdmin(_AdminOnly, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_name(self, notification):
+        return notification.kind_label
 
     @admin.action(description=_("Send again (failed or outcome unknown)"))
     def send_again(self, request, queryset):
@@ -89,6 +109,10 @@ class RhythmAdmin(admin.ModelAdmin):
         if self.has_add_permission(request):
             return redirect(reverse("admin:notifications_rhythm_add"))
         return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_save_and_add_another": False}
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_changeform_initial_data(self, request):
         defaults = Rhythm.from_settings()

@@ -152,7 +152,7 @@ def context(notification: Notification) -> dict:
             }
         )
     news = unread(notification.recipient, notification.created, notification.pk)
-    news = news.select_related("task", "event__actor").order_by("created", "pk")
+    news = news.select_related("task", "event__actor").order_by("-created", "-pk")  # newest first
     total = news.count()
     items = []
     for row in news[:NEWS_LIMIT]:

@@ -1,7 +1,7 @@
 """Who is told what: the one table (``RULES``) from an event's kind to the people it concerns.
 
-Keyed by the kind's string value, so a kind added to ``EventKind`` later (e.g. "urged") works as
-soon as events of it are recorded. A kind missing from the table tells nobody (progress updates,
+Keyed by the kind's string value, so a kind added to ``EventKind`` later works as soon as events
+of it are recorded. A kind missing from the table tells nobody (progress updates,
 comments, receipts: they are on the timeline for whoever looks). Every list is then filtered by
 ``recipients``: only people who may see the task, never the person who acted.
 """
@@ -120,8 +120,8 @@ RULES: dict[str, tuple[Finder, ...]] = {
     K.SUSPENDED.value: (lead_unit, specialist),
     K.CANCELLED.value: (lead_unit, specialist),
     K.REOPENED.value: (lead_unit, specialist),
-    "urged": (lead_unit,),  # a reminder sent by the Office (EventKind.URGED)
-    "escalated": (named_in_event,),  # an overdue task escalated to named people
+    K.URGED.value: (lead_unit,),  # an urging by a person of the Office
+    K.ESCALATED.value: (named_in_event,),  # an overdue task raised to the people it names
 }
 
 
@@ -162,16 +162,12 @@ def _load_memberships(people: list[Person]) -> None:
 
 
 def kind_label(kind: str) -> str:
-    """The name of an event kind, or of a reminder or digest, in the current language."""
+    """The name of an event kind (as on the timeline), or of a reminder or digest, in the
+    current language."""
     from django.utils.translation import gettext
 
     try:
         return str(EventKind(kind).label)
     except ValueError:
-        names = {
-            "reminder": gettext("Reminder"),
-            "digest": gettext("Daily digest"),
-            "urged": gettext("Urged"),
-            "escalated": gettext("Escalated"),
-        }
+        names = {"reminder": gettext("Reminder"), "digest": gettext("Daily digest")}
         return names.get(kind, kind)

@@ -39,7 +39,24 @@ class EmailTransport(Transport):
         try:
             message.send()
         except smtplib.SMTPRecipientsRefused as error:
-            raise TransportError(f"The SMTP server refused {address}: {error}", True) from error
+            codes = [code for code, _text in error.recipients.values()]
+            raise TransportError(
+                f"The SMTP server refused {address}: {error}", permanent=all_permanent(codes)
+            ) from error
+        except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
+            # The message itself answered: 5xx refuses it for good, 4xx asks to try later. (A
+            # refused sender is the site's setting, 5xx too: fixing it lets the retries through.)
+            refused = isinstance(error, smtplib.SMTPDataError)
+            permanent = refused and all_permanent([error.smtp_code])
+            raise TransportError(
+                f"The SMTP server refused the message: {error.smtp_code} {error.smtp_error!r}",
+                permanent=permanent,
+            ) from error
         except (smtplib.SMTPException, OSError) as error:
             where = f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
             raise TransportError(f"Cannot send through the SMTP server {where}: {error}") from error
+
+
+def all_permanent(codes) -> bool:
+    """SMTP reply codes 5xx are permanent refusals; 4xx (and anything odd) are worth a retry."""
+    return bool(codes) and all(500 <= int(code) < 600 for code in codes)

@@ -1,15 +1,18 @@
+import datetime
 import secrets
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chidao.board.models import Screen
 from chidao.demo import org
 from chidao.demo import tasks as demo_tasks
+from chidao.notifications.models import Channel, Notification
 from chidao.org.models import Person, Unit
 
 
@@ -61,6 +64,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo = org.build(password)
             count = demo_tasks.build(demo.province, timezone.localdate(), target=tasks)
+            _settle_the_outbox(timezone.now())
             screen = Screen(name=_("Hall"), committee=demo.province)
             token = screen.new_token()
             screen.save()
@@ -82,6 +86,17 @@ class Command(BaseCommand):
             username, unit = people[0]
             more = _(" and %(n)d more") % {"n": len(people) - 1} if len(people) > 1 else ""
             self.stdout.write(f"  {role:<28} {username:<16} {unit}{more}")
+
+
+def _settle_the_outbox(now):
+    """The replay wrote the outbox as each event happened, eighteen months of it. What people
+    would long since have read is read (all but the last three days), and no mail or webhook
+    call about the past goes out now (only the last day's are left to send)."""
+    history = Notification.objects.filter(created__lt=now - datetime.timedelta(days=3))
+    history.filter(channel=Channel.IN_APP, read_at=None).update(read_at=F("created"))
+    Notification.objects.exclude(channel=Channel.IN_APP).filter(
+        created__lt=now - datetime.timedelta(days=1)
+    ).delete()
 
 
 def _demo_memberships():
