@@ -4,6 +4,7 @@ A screenshot of the lead unit's inbox with the unread urging is saved into docs/
 (inbox-unit-staff.png) for review.
 """
 
+import datetime
 import re
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from chidao.browser import log_in
+from chidao.directives.actions import TaskSpec
 from chidao.directives.models import EventKind
+from chidao.directives.tests.conftest import issue
 from chidao.directives.tests.test_browser_task_life import field, step_box, submit_step, vi, vi_n
 from chidao.notifications import actions
 from chidao.notifications.models import Notification
@@ -153,5 +156,40 @@ def test_an_urging_rings_the_lead_units_bell_and_opening_it_leads_to_the_task(
         staff.wait_for_url(re.compile(rf"/tasks/{task.pk}/$"))
         expect(staff.locator("li").filter(has_text=MESSAGE)).to_have_count(1)
         _expect_bell(staff, before)
+    finally:
+        staff.context.close()
+
+
+def test_urging_a_unit_on_all_its_overdue_tasks_rings_its_bell_once_per_task(
+    browser, live_server, page, org, people, task
+):
+    """From the task list filtered to the unit and to overdue, one form urges them all."""
+    (second,) = issue(
+        people.specialist, org, people,
+        TaskSpec(content="Rà soát dự án chậm giải ngân", lead_unit=org.finance,
+                 deadline_date=datetime.date(2026, 4, 15)),
+    )  # fmt: skip
+    staff = browser.new_context(base_url=live_server.url, locale="vi-VN").new_page()
+    staff.set_default_timeout(10_000)
+    try:
+        log_in(staff, "unit_staff")
+        before = actions.inbox(people.unit_staff).filter(read_at=None).count()
+        _expect_bell(staff, before)
+
+        log_in(page, "specialist")
+        page.goto(f"/tasks/?unit={org.finance.pk}&timeliness=overdue")
+        form = page.locator("#urge-overdue")
+        form.get_by_label(vi("Message to the lead unit")).fill(MESSAGE)
+        urge_all = vi_n("Urge all %(n)s overdue task", "Urge all %(n)s overdue tasks", 2)
+        form.get_by_role("button", name=urge_all).click()
+        done = vi("Urged %(urged)s overdue tasks of %(unit)s.") % {
+            "urged": 2, "unit": org.finance.name,
+        }  # fmt: skip
+        expect(page.get_by_text(done)).to_be_visible()
+
+        staff.reload()
+        _expect_bell(staff, before + 2)
+        urged = {n.task_id for n in actions.inbox(people.unit_staff).filter(kind="urged")}
+        assert urged == {task.pk, second.pk}
     finally:
         staff.context.close()

@@ -69,3 +69,19 @@ def test_the_settings_page_saves_my_choices(client, people):
 def test_the_pages_need_a_login(client):
     response = client.get(reverse("notifications:inbox"))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_inbox_and_the_mail_carry_the_words_written_with_the_act(client, people, task):
+    from chidao.notifications.transports import content
+
+    record(task, "urged", people.specialist, message="Đề nghị báo cáo trước 10/4")
+    record(task, "returned", people.specialist, reason="Thiếu số liệu quý I")
+    client.force_login(people.unit_head)
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert "Đề nghị báo cáo trước 10/4" in page
+    assert "Thiếu số liệu quý I" in page
+    returned = Notification.objects.get(recipient=people.unit_head, kind="returned")
+    assert "Thiếu số liệu quý I" in content.render(returned)
+    assert "Thiếu số liệu quý I" in content.render(returned, html=True)
+    created = Notification.objects.get(recipient=people.unit_head, kind="created")
+    assert content.summary(created) == ""

@@ -31,14 +31,27 @@ def task_url(notification) -> str:
 def summary(notification) -> str:
     """The one sentence a row adds to its kind and task, in the active language: the reminder's
     (e.g. "3 working days left until the deadline 31/03/2026"), the escalation's rung and days
-    overdue; empty for other kinds, whose event tells the rest."""
+    overdue; for an event, the words its author wrote with it (an urging's message, a return's
+    reason); empty otherwise."""
     if notification.kind == "reminder":
         from chidao.notifications import reminders
 
         return reminders.describe(notification.data or {})
-    if notification.kind == "escalated" and notification.event_id is not None:
-        return _escalation(notification.event.data or {})
+    if notification.event_id is None:
+        return ""
+    data = notification.event.data or {}
+    if notification.kind == "escalated":
+        return _escalation(data)
+    # The words a person wrote with the act: the urging's message, the reason for a return or
+    # a suspension, the leader's opinion, the note on a proposal.
+    for key in WORDS:
+        if isinstance(data.get(key), str) and data[key].strip():
+            return Truncator(data[key].strip()).chars(WORDS_CHARS)
     return ""
+
+
+WORDS = ("message", "reason", "text", "note")
+WORDS_CHARS = 300
 
 
 def _escalation(data: dict) -> str:
