@@ -31,7 +31,7 @@ test: install-dev assets browser
 	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null || \
 	  { echo "Models changed without a migration: run manage.py makemigrations"; exit 1; }
 	$(BIN)/ruff check .
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 # --- installation (idempotent: each step reruns only when its lock file changes) --------------
 system-packages:
