@@ -22,14 +22,11 @@ import os
 import select
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
-from contextlib import closing
-from urllib.parse import quote
 
 import pytest
 import time_machine
@@ -43,6 +40,7 @@ from chidao.core import clock
 from chidao.notifications import daily, outbox
 from chidao.notifications.models import DailyRun, Notification, Preference
 from chidao.notifications.tests.conftest import record
+from chidao.testing import SharedDatabase
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 ACCEPTED = "250 OK"
@@ -178,36 +176,6 @@ def email_rows() -> list[Notification]:
 
 def states() -> Counter:
     return Counter(row.state for row in email_rows())
-
-
-class SharedDatabase:
-    """The test database as a worker process reaches it. PostgreSQL's test database is shared
-    as it is. SQLite's is in memory, private to this process: ``share`` copies it to a file the
-    workers use, ``take_back`` copies the file back once they have stopped (the SQLite backup
-    API, so every row and sequence comes along)."""
-
-    def __init__(self, tmp_path):
-        db = connection.settings_dict
-        self.sqlite = connection.vendor == "sqlite"
-        if self.sqlite:
-            self.path = tmp_path / "shared.sqlite3"
-            self.url = f"sqlite:///{self.path}"
-        else:
-            password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-            host = f"{quote(db['HOST'] or '127.0.0.1', safe='')}:{db['PORT'] or 5432}"
-            self.url = f"postgres://{quote(db['USER'], safe='')}{password}@{host}/{db['NAME']}"
-
-    def share(self) -> None:
-        if self.sqlite:
-            connection.ensure_connection()
-            with closing(sqlite3.connect(self.path)) as copy:
-                connection.connection.backup(copy)
-
-    def take_back(self) -> None:
-        if self.sqlite:
-            connection.ensure_connection()
-            with closing(sqlite3.connect(self.path)) as copy:
-                copy.backup(connection.connection)
 
 
 class Workers:
