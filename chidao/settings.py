@@ -5,6 +5,7 @@ demo (``make run``) and the tests opt out explicitly.
 """
 
 import json
+import re
 import secrets
 from pathlib import Path
 
@@ -222,6 +223,14 @@ CHIDAO_ESCALATE_TO_UNIT_HEAD_AFTER = env_int("CHIDAO_ESCALATE_TO_UNIT_HEAD_AFTER
 CHIDAO_ESCALATE_TO_OFFICE_AFTER = env_int("CHIDAO_ESCALATE_TO_OFFICE_AFTER", 20)
 # When the morning's reminders and digests go out (committee time, working days only).
 CHIDAO_MORNING_TIME = env_str("CHIDAO_MORNING_TIME", "07:30")
+if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", CHIDAO_MORNING_TIME):
+    raise ImproperlyConfigured(f"CHIDAO_MORNING_TIME must be HH:MM, got {CHIDAO_MORNING_TIME!r}")
+if not re.fullmatch(r"\s*(\d+\s*(,\s*\d+\s*)*)?", CHIDAO_REMIND_BEFORE):
+    raise ImproperlyConfigured("CHIDAO_REMIND_BEFORE must be working days separated by commas")
+if 0 < CHIDAO_ESCALATE_TO_OFFICE_AFTER <= CHIDAO_ESCALATE_TO_UNIT_HEAD_AFTER:
+    raise ImproperlyConfigured(
+        "CHIDAO_ESCALATE_TO_OFFICE_AFTER must exceed CHIDAO_ESCALATE_TO_UNIT_HEAD_AFTER"
+    )
 
 # --- Security ---------------------------------------------------------------------------------
 # HTTPS=false is for a local demo on http://127.0.0.1 only.

@@ -55,7 +55,13 @@ from chidao.org.models import (
     Unit,
     UnitKind,
 )
-from chidao.org.permissions import UNIT_ROLES, jurisdictions, may_keep_calendar
+from chidao.org.permissions import (
+    UNIT_ROLES,
+    administered_people,
+    jurisdictions,
+    may_keep_calendar,
+    may_run_installation,
+)
 from chidao.workdays.models import CalendarAdjustment
 
 LIMIT = 8
@@ -509,8 +515,7 @@ def admin_panel(person, roots: list[Unit] | None, today: Today) -> Panel:
                 _("No adjustment is recorded for %(year)s: enter the days off and make-up "
                   "working days the Government decides for that year.") % {"year": year},
             ))  # fmt: skip
-    if may_keep_calendar(person):
-        chores += _delivery_chores()
+    chores += _delivery_chores(person)
     # Display screens that have not asked for their board for a day: switched off, or offline.
     screens = Screen.objects.filter(is_active=True).filter(
         Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=clock.now() - SCREEN_SILENT_AFTER)
@@ -527,22 +532,25 @@ def admin_panel(person, roots: list[Unit] | None, today: Today) -> Panel:
     return Panel("admin", _("Administration"), chores=chores)
 
 
-def _delivery_chores() -> list[Chore]:
-    """Messages that did not reach people (failed, outcome unknown, or e-mails waiting for an
-    SMTP server) and daily jobs that did not finish: the installation's, so shown to those who
-    keep the province's calendar."""
+def _delivery_chores(person) -> list[Chore]:
+    """Messages to the people of the units administered that did not reach them (failed,
+    outcome unknown, or e-mails waiting for an SMTP server), and, for those who run the
+    installation, the daily jobs that did not finish."""
+    from chidao.notifications import daily
     from chidao.notifications.models import DailyRun, Notification, State
 
     outbox = reverse("admin:notifications_notification_changelist")
     stuck = Notification.objects.filter(
-        Q(state__in=[State.FAILED, State.UNKNOWN]) | Q(state=State.PENDING, last_error__gt="")
+        Q(state__in=[State.FAILED, State.UNKNOWN]) | Q(state=State.PENDING, last_error__gt=""),
+        recipient__in=administered_people(person),
     )
     runs = reverse("admin:notifications_dailyrun_changelist")
-    # Failed (an outcome says why) or stuck for half an hour; a job running now is neither.
-    unfinished = DailyRun.objects.filter(finished__isnull=True).filter(
-        Q(outcome__gt="") | Q(started__lt=clock.now() - datetime.timedelta(minutes=30))
+    # Today's that failed (an outcome says why) or are stuck; a job running now is neither.
+    # (A day's jobs are about that day: the next day's runs replace them.)
+    unfinished = DailyRun.objects.filter(day=clock.today(), finished__isnull=True).filter(
+        Q(outcome__gt="") | Q(started__lt=clock.now() - daily.STUCK_AFTER)
     )
-    return [
+    chores = [
         Chore(
             "undelivered", _("Messages not delivered"), stuck.count(), outbox,
             [(f"{n.kind_label} → {n.recipient} ({n.get_state_display()}): {n.last_error}"[:160],
@@ -551,10 +559,12 @@ def _delivery_chores() -> list[Chore]:
             _("Failed or of unknown outcome: send them again from the outbox once the cause is "
               "fixed. E-mails waiting for an SMTP server go as soon as EMAIL_HOST is set."),
         ),
-        Chore(
+    ]  # fmt: skip
+    if may_run_installation(person):
+        chores.append(Chore(
             "daily_jobs", _("Daily jobs that did not finish"), unfinished.count(), runs,
             [(str(r), reverse("admin:notifications_dailyrun_change", args=[r.pk]))
              for r in unfinished.order_by("-day", "job")[:LIMIT]],
             _("The worker retries them; the outcome says why they stopped."),
-        ),
-    ]  # fmt: skip
+        ))  # fmt: skip
+    return chores

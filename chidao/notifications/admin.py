@@ -5,9 +5,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from chidao.notifications import outbox
+from chidao.notifications import digest, outbox, reminders, rules
 from chidao.notifications.models import DailyRun, Notification, Preference, Rhythm
-from chidao.notifications.rules import kind_label
 from chidao.org import permissions
 
 
@@ -32,8 +31,8 @@ class KindFilter(admin.SimpleListFilter):
     parameter_name = "kind"
 
     def lookups(self, request, model_admin):
-        kinds = Notification.objects.order_by().values_list("kind", flat=True).distinct()
-        return sorted(((kind, kind_label(kind)) for kind in kinds), key=lambda pair: pair[1])
+        kinds = [*rules.RULES, reminders.KIND, digest.KIND]
+        return sorted(((kind, rules.kind_label(kind)) for kind in kinds), key=lambda pair: pair[1])
 
     def queryset(self, request, queryset):
         return queryset.filter(kind=self.value()) if self.value() else queryset
@@ -54,6 +53,11 @@ class NotificationAdmin(_AdminOnly, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def get_queryset(self, request):
+        """An administrator sees the messages of the people of the units they administer."""
+        people = permissions.administered_people(request.user)
+        return super().get_queryset(request).filter(recipient__in=people)
 
     @admin.display(description=_("kind"), ordering="kind")
     def kind_name(self, notification):
@@ -94,10 +98,10 @@ class RhythmAdmin(admin.ModelAdmin):
         return permissions.may_use_admin_site(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return permissions.may_keep_calendar(request.user)
+        return permissions.may_run_installation(request.user)
 
     def has_add_permission(self, request):
-        return permissions.may_keep_calendar(request.user) and not Rhythm.objects.exists()
+        return permissions.may_run_installation(request.user) and not Rhythm.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -122,10 +126,18 @@ class RhythmAdmin(admin.ModelAdmin):
 
 @admin.register(DailyRun)
 class DailyRunAdmin(_AdminOnly, admin.ModelAdmin):
+    """The installation's jobs: for those who run it (``may_run_installation``)."""
+
     list_display = ("day", "job", "started", "finished", "outcome")
     list_filter = ("job",)
     date_hierarchy = "day"
     readonly_fields = [f.name for f in DailyRun._meta.fields]
+
+    def has_module_permission(self, request):
+        return permissions.may_run_installation(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.may_run_installation(request.user)
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -8,7 +8,8 @@ what it runs. The worker calls ``run_due`` on every pass (``run_worker``; ``--on
    day), skip it if today's ``DailyRun`` is finished or another worker is running it.
 2. Claim it by inserting ``DailyRun(job, today)``: the unique (job, day) constraint lets exactly
    one worker win, across threads, processes and machines. A run left unfinished for more than
-   ``STUCK_AFTER`` (its worker was killed) is taken over by moving its ``started`` with a
+   ``STUCK_AFTER`` (its worker was killed; a long job renews ``started`` as it goes, see
+   ``still_running``) is taken over by moving its ``started`` with a
    conditional UPDATE, which again only one worker wins.
 3. Run it in its own try/except: success sets ``finished`` and a short ``outcome``; a failure
    is logged and written to ``outcome`` but leaves the run unfinished, so it is tried again on a
@@ -17,8 +18,9 @@ what it runs. The worker calls ``run_due`` on every pass (``run_worker``; ``--on
 Catch-up: a worker started after a job's time (at 10:00, say) runs that day's job on its first
 pass. Days on which no worker ran are not replayed: each job's work is about its day (today's
 periods, today's reminders and escalations, today's digest), and the next run covers what is
-still due then (an overdue task is reminded and escalated on the next working day, its
-escalation rung reached by the days it has been overdue). All jobs are idempotent, so a run
+still due then (an overdue task reaches its escalation rung by the days it has been overdue,
+so a missed day's escalation comes the next working day; a missed reminder waits for its next
+rung). All jobs are idempotent, so a run
 taken over after a crash may safely redo what its worker did before dying.
 """
 
@@ -26,6 +28,7 @@ import datetime
 import io
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -43,6 +46,8 @@ MORNING = "morning"
 STUCK_AFTER = datetime.timedelta(minutes=30)
 # A failing job is not retried on every pass (every few seconds) but at most once a minute.
 RETRY_AFTER = datetime.timedelta(minutes=1)
+# A long job renews its claim this often (``still_running``), well within ``STUCK_AFTER``.
+HEARTBEAT_EVERY = datetime.timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -104,12 +109,18 @@ def run_due(now: datetime.datetime | None = None) -> list[str]:
     local = timezone.localtime(now)
     today = local.date()
     runs = {run.job: run for run in DailyRun.objects.filter(day=today)}
-    todo = [job for job in JOBS if _claimable(runs.get(job.name), now)]
-    if not todo:
-        return []
+    if all(run.finished for run in runs.values()) and len(runs) == len(JOBS):
+        return []  # the usual pass once the day's work is done: one query
     morning = working = None
     done = []
-    for job in todo:
+    for job in JOBS:
+        seen = runs.get(job.name)
+        if seen is not None and seen.finished is not None:
+            continue
+        if not _claimable(seen, now):
+            if job.at == MORNING and not seen.outcome:
+                break  # another worker is running it: the later morning jobs wait for it
+            continue
         if job.at == MORNING:
             if morning is None:
                 morning = Rhythm.current().morning_time
@@ -126,8 +137,12 @@ def run_due(now: datetime.datetime | None = None) -> list[str]:
             if not working:
                 continue
         # Stamped when it starts, not when the pass began: an earlier job may have been long.
-        run = _claim(job.name, today, runs.get(job.name), now + (clock.now() - began))
-        if run is not None and _run(job, run, today):
+        run = _claim(job.name, today, seen, now + (clock.now() - began))
+        if run is None:
+            if job.at == MORNING:
+                break  # another worker just took it: the later morning jobs wait for it
+            continue
+        if _run(job, run, today):
             done.append(job.name)
     return done
 
@@ -160,7 +175,29 @@ def _claim(name: str, today: datetime.date, seen: DailyRun | None, now) -> Daily
     return seen
 
 
+_current: ContextVar[DailyRun | None] = ContextVar("chidao_daily_run", default=None)
+
+
+def still_running() -> None:
+    """Called by a long job between chunks: renews the run's ``started`` (at most once a minute)
+    so that no other worker takes it over as stuck while it is making progress."""
+    run = _current.get()
+    if run is None or clock.now() - run.started < HEARTBEAT_EVERY:
+        return
+    beat = clock.now()
+    if DailyRun.objects.filter(pk=run.pk, started=run.started, finished=None).update(started=beat):
+        run.started = beat
+
+
 def _run(job: Job, run: DailyRun, today: datetime.date) -> bool:
+    token = _current.set(run)
+    try:
+        return _run_in_language(job, run, today)
+    finally:
+        _current.reset(token)
+
+
+def _run_in_language(job: Job, run: DailyRun, today: datetime.date) -> bool:
     with translation.override(settings.LANGUAGE_CODE):
         try:
             outcome = job.run(today) or _("Done.")

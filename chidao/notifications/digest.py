@@ -62,7 +62,13 @@ def write_digests(today: datetime.date | None = None) -> int:
                 "created": now,
             },
         )
-        written += created
+        if created:
+            written += 1
+            # Older digests that never went (no SMTP server then) say nothing this one does
+            # not: its news runs from the last digest actually sent.
+            Notification.objects.filter(
+                recipient=person, kind=KIND, state=State.PENDING, created__lt=now
+            ).delete()
     return written
 
 
@@ -78,11 +84,12 @@ def busy_shelves(person):
 
 
 def previous(person, before: datetime.datetime, pk: int | None = None):
-    """The person's digest written before ``before`` (the previous one), or None."""
+    """The person's last digest sent before ``before``, or None: the news of a digest runs from
+    it, so a digest that never went loses nothing."""
     earlier = Q(created__lt=before)
     if pk is not None:
         earlier |= Q(created=before, pk__lt=pk)
-    rows = Notification.objects.filter(earlier, recipient=person, kind=KIND)
+    rows = Notification.objects.filter(earlier, recipient=person, kind=KIND, state=State.SENT)
     return rows.order_by("-created", "-pk").first()
 
 
@@ -96,14 +103,6 @@ def unread(person, until: datetime.datetime, pk: int | None = None):
     if last is not None:
         rows = rows.filter(created__gt=last.created)
     return rows
-
-
-def superseded(notification: Notification) -> bool:
-    """A newer digest exists for the same person: this one (which waited in the outbox, e.g.
-    while no SMTP server was configured) says nothing the newer one does not."""
-    return Notification.objects.filter(
-        recipient_id=notification.recipient_id, kind=KIND, created__gt=notification.created
-    ).exists()
 
 
 def day_of(notification: Notification) -> datetime.date:

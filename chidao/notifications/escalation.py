@@ -28,7 +28,7 @@ from chidao.directives import timeline
 from chidao.directives.actions.base import lock
 from chidao.directives.models import EventKind, Task
 from chidao.directives.timeliness import WORKING_STATES
-from chidao.notifications import rules
+from chidao.notifications import daily, rules
 from chidao.notifications.models import Rhythm
 from chidao.notifications.reminders import open_tasks
 from chidao.org.models import Membership, Person, Role
@@ -129,6 +129,7 @@ def escalate(today: datetime.date | None = None) -> int:
         for pk in pks:
             escalated += _escalate_one(pk, rungs, overdue, named)
         last_pk = pks[-1]
+        daily.still_running()  # a first pass over a long backlog takes a while
     return escalated
 
 
@@ -157,12 +158,15 @@ def _escalate_one(pk: int, rungs: list[tuple[int, int]], overdue, named: Named) 
     task.escalated_for = task.deadline
     # ``updated`` too: the dashboards' caches key on the newest change.
     task.save(update_fields=["escalated_rung", "escalated_for", "updated"])
+    to = sorted(set(to))
     timeline.record(
         task,
         EventKind.ESCALATED,
         None,
         rung=rung,
-        to=sorted(set(to)),
+        to=to,
+        # The names as they were, for the timeline to read without looking anyone up.
+        names=[str(person) for person in Person.objects.filter(pk__in=to).order_by("pk")],
         deadline=task.deadline,
         overdue_working_days=days,
     )

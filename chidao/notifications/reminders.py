@@ -34,7 +34,7 @@ from django.utils.translation import gettext, ngettext
 from chidao.core import clock
 from chidao.directives.models import DeadlineKind, Task
 from chidao.directives.timeliness import WORKING_STATES
-from chidao.notifications import outbox
+from chidao.notifications import daily, outbox
 from chidao.notifications.models import Channel, Notification, Rhythm, State
 from chidao.org.models import Membership, Person, Role
 from chidao.workdays.calendar import WorkCalendar
@@ -198,6 +198,7 @@ def write_reminders(today: datetime.date | None = None) -> int:
         for rung in found:
             cursor.execute(*insert_statement(rung, recipients, today, now))
             written += max(cursor.rowcount, 0)
+            daily.still_running()
     return written
 
 
@@ -227,7 +228,8 @@ def insert_statement(rung: Rung, recipients, today: datetime.date, now: datetime
         WITH recipient (unit_id, person_id, channel) AS (VALUES {values})
         SELECT recipient.person_id, task.id, NULL, CAST(%s AS text),
             {json_object}(
-                'rung', CAST(%s AS text), 'days', CAST(%s AS integer), 'deadline', task.deadline
+                'rung', CAST(%s AS text), 'days', CAST(%s AS integer), 'deadline', task.deadline,
+                'day', CAST(%s AS text)
             ),
             recipient.channel,
             CAST(%s AS text) || task.id || CAST(%s AS text) || recipient.person_id || ':'
@@ -246,6 +248,7 @@ def insert_statement(rung: Rung, recipients, today: datetime.date, now: datetime
         KIND,
         rung.name,
         rung.days,
+        today.isoformat(),
         f"{KIND}:",
         f":{today.isoformat()}:",
         # In-app needs no delivery: the row in the inbox is the message.
@@ -261,7 +264,7 @@ def insert_statement(rung: Rung, recipients, today: datetime.date, now: datetime
 
 def describe(data: dict) -> str:
     """What a reminder says, in the active language: "3 working days left until the deadline
-    31/03/2026", "Due today (31/03/2026)", "Overdue since 31/03/2026 (6 working days)"."""
+    31/03/2026", "Due today (31/03/2026)", "Overdue by 6 working days (deadline 31/03/2026)"."""
     try:
         date = datetime.date.fromisoformat(data["deadline"]).strftime("%d/%m/%Y")
     except (KeyError, TypeError, ValueError):
@@ -282,12 +285,20 @@ def describe(data: dict) -> str:
             % values
         )
     if rung == ON_THE_DAY:
+        if data.get("day") not in (None, data["deadline"]):
+            return (
+                gettext(
+                    "The deadline %(date)s falls on a day off: "
+                    "today is the last working day before it"
+                )
+                % values
+            )
         return gettext("Due today (%(date)s)") % values
     if rung in (DAY_AFTER, OVERDUE) and days > 0:
         return (
             ngettext(
-                "Overdue since %(date)s (%(days)s working day)",
-                "Overdue since %(date)s (%(days)s working days)",
+                "Overdue by %(days)s working day (deadline %(date)s)",
+                "Overdue by %(days)s working days (deadline %(date)s)",
                 days,
             )
             % values

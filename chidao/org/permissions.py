@@ -137,6 +137,15 @@ def manageable_units(person: Person):
     return Unit.objects.filter(_subtrees_q(_roots(person, {Role.ADMIN})))
 
 
+def administered_people(person: Person):
+    """People with a role in the units this person administers (everyone for a superuser):
+    whose messages an administrator may look into."""
+    if person.is_authenticated and person.is_superuser:
+        return Person.objects.all()
+    members = Membership.objects.filter(unit__in=manageable_units(person)).values("person_id")
+    return Person.objects.filter(pk__in=members)
+
+
 # --- May this person do this to this object? ---------------------------------------------------
 def can(person: Person, action: Action | str, obj) -> bool:
     if not person.is_authenticated or not person.is_active:
@@ -159,6 +168,18 @@ def may_use_admin_site(person: Person) -> bool:
     return person.is_active and (
         person.is_superuser or any(j.role == Role.ADMIN for j in jurisdictions(person))
     )
+
+
+def may_run_installation(person: Person) -> bool:
+    """What the whole installation shares (the reminder rhythm, the daily jobs): a superuser,
+    or the administrator of its one top-level committee; where several provinces share an
+    installation, only a superuser."""
+    if not person.is_active:
+        return False
+    if person.is_superuser:
+        return True
+    tops = Unit.objects.filter(parent__isnull=True, kind=UnitKind.COMMITTEE, is_active=True)
+    return tops.count() == 1 and may_keep_calendar(person)
 
 
 def may_keep_calendar(person: Person) -> bool:

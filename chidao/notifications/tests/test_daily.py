@@ -321,3 +321,37 @@ def test_the_worker_writes_and_delivers_the_morning_reminders(
     assert reminder.state == "sent"
     (message,) = mail.outbox
     assert "31/03/2026" in message.body
+
+
+def test_the_morning_jobs_wait_for_an_earlier_one_another_worker_is_running(db, monkeypatch):
+    ran = []
+    monkeypatch.setattr(daily, "JOBS", [
+        daily.Job("escalations", daily.MORNING, True, lambda today: ran.append("escalations")),
+        daily.Job("reminders", daily.MORNING, True, lambda today: ran.append("reminders")),
+    ])  # fmt: skip
+    monday = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    DailyRun.objects.create(job="escalations", day=monday.date(), started=monday)  # elsewhere
+    assert daily.run_due(monday + datetime.timedelta(minutes=5)) == []
+    DailyRun.objects.filter(job="escalations").update(finished=monday)
+    assert daily.run_due(monday + datetime.timedelta(minutes=6)) == ["reminders"]
+    assert ran == ["reminders"]
+
+
+def test_a_long_job_renews_its_claim_and_is_not_taken_over(db, monkeypatch):
+    start = datetime.datetime(2026, 3, 2, 1, 0, tzinfo=datetime.UTC)
+
+    def long_job(today):
+        for minute in range(1, 61):  # an hour of work, renewing its claim as it goes
+            with time_machine.travel(start + datetime.timedelta(minutes=minute), tick=False):
+                daily.still_running()
+                if minute == 45:  # another worker's pass, long after STUCK_AFTER
+                    assert daily.run_due() == []
+                    assert DailyRun.objects.count() == 1
+        return "done"
+
+    monkeypatch.setattr(daily, "JOBS", [daily.Job("long", datetime.time(0, 0), False, long_job)])
+    with time_machine.travel(start, tick=False):
+        daily.run_due()
+    run = DailyRun.objects.get(job="long")
+    assert run.finished is not None
+    assert run.started == start + datetime.timedelta(minutes=60)

@@ -70,6 +70,7 @@ def test_rung_1_at_exactly_k_working_days_overdue_and_not_the_day_before(people,
     assert event.data == {
         "rung": 1,
         "to": [people.unit_head.pk],
+        "names": [str(people.unit_head)],
         "deadline": "2026-03-31",
         "overdue_working_days": 10,
     }
@@ -226,3 +227,16 @@ def test_escalation_is_urgent_by_email_to_digest_readers(people, task):
     (event,) = escalations(task)
     channels = set(Notification.objects.filter(event=event).values_list("channel", flat=True))
     assert channels == {"in_app", "email"}
+
+
+def test_the_timeline_says_the_level_the_days_and_who_was_told(client, people, task):
+    escalate(RUNG_1)
+    escalate(RUNG_2)
+    client.force_login(people.specialist)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    second = escalations(task)[1]
+    expected = sorted([str(people.division_head), str(people.office_leader)])
+    assert sorted(second.data["names"]) == expected
+    assert "Level 2: 20 working days overdue" in page
+    assert str(people.division_head) in page and str(people.office_leader) in page

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from chidao.notifications import daily, digest
 from chidao.notifications.models import Notification, Preference
 from chidao.notifications.tests.conftest import record
+from chidao.notifications.transports import content
 from chidao.notifications.transports.email import NOT_CONFIGURED, is_configured
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
@@ -91,19 +92,23 @@ def test_once_a_server_is_set_the_waiting_mail_goes(no_smtp, people, task, wants
     assert row.state == "sent" and row.attempts == 1 and row.last_error == ""
 
 
-def test_of_the_digests_that_waited_only_the_newest_goes(no_smtp, settings, people, task):
+def test_of_the_digests_that_waited_only_the_newest_goes_and_it_keeps_their_news(
+    no_smtp, settings, people, task
+):
     people.unit_head.email = "head@stc.example.vn"
     people.unit_head.save()
-    for day in (3, 4, 5):
+    for day, reason in ((3, "Thiếu số liệu ngày 3"), (4, "Thiếu số liệu ngày 4"), (5, None)):
         moment = datetime.datetime(2026, 3, day, 0, 30, tzinfo=datetime.UTC)
         with time_machine.travel(moment, tick=False):
+            if reason:
+                record(task, "returned", people.specialist, reason=reason)
             digest.write_digests()
     call_command("run_worker", "--once")
-    assert set(Notification.objects.filter(kind="digest").values_list("state", flat=True)) == {
-        "pending"
-    }
+    rows = Notification.objects.filter(kind="digest")
+    assert [r.state for r in rows] == ["pending"]  # the older ones, never sent, are replaced
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     call_command("run_worker", "--once")
-    rows = Notification.objects.filter(kind="digest").order_by("created")
-    assert [r.state for r in rows] == ["failed", "failed", "sent"]
-    assert "newer daily digest" in rows[0].last_error
+    (sent,) = Notification.objects.filter(kind="digest")
+    assert sent.state == "sent"
+    body = content.render(sent)
+    assert "Thiếu số liệu ngày 3" in body and "Thiếu số liệu ngày 4" in body

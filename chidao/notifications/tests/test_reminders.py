@@ -270,7 +270,7 @@ LEAD = {("unit_head", "in_app"), ("unit_staff", "in_app")}
 )
 def test_each_rung_on_its_day(people, task, today, rung, days):
     assert write_reminders(today) == 2
-    data = {"rung": rung, "days": days, "deadline": "2026-03-31"}
+    data = {"rung": rung, "days": days, "deadline": "2026-03-31", "day": today.isoformat()}
     assert reminded() == {key: data for key in LEAD}
     row = Notification.objects.get(kind="reminder", recipient=people.unit_head)
     assert (row.task_id, row.event_id, row.state) == (task.pk, None, "sent")
@@ -485,12 +485,16 @@ def test_nothing_when_no_task_is_open(db):
         ),
         ({"rung": ON_THE_DAY, "days": 0, "deadline": "2026-03-31"}, "Due today (31/03/2026)"),
         (
+            {"rung": ON_THE_DAY, "days": 0, "deadline": "2026-04-04", "day": "2026-04-03"},
+            "The deadline 04/04/2026 falls on a day off: today is the last working day before it",
+        ),
+        (
             {"rung": DAY_AFTER, "days": 1, "deadline": "2026-03-31"},
-            "Overdue since 31/03/2026 (1 working day)",
+            "Overdue by 1 working day (deadline 31/03/2026)",
         ),
         (
             {"rung": OVERDUE, "days": 6, "deadline": "2026-03-31"},
-            "Overdue since 31/03/2026 (6 working days)",
+            "Overdue by 6 working days (deadline 31/03/2026)",
         ),
         ({"rung": "unknown", "deadline": "2026-03-31"}, "Deadline 31/03/2026"),
         ({}, "Reminder of a deadline"),
@@ -506,7 +510,7 @@ def test_describe_the_data_written(people, task):
     write_reminders(D(2026, 4, 8))
     row = Notification.objects.filter(kind="reminder").first()
     with translation.override("en"):
-        assert describe(row.data) == "Overdue since 31/03/2026 (6 working days)"
+        assert describe(row.data) == "Overdue by 6 working days (deadline 31/03/2026)"
 
 
 def test_a_head_who_is_also_staff_is_reminded_once(people, org, task):
@@ -523,4 +527,9 @@ def test_the_rows_are_those_the_outbox_would_write(people, task):
     assert (row.created, row.next_attempt_at, row.sent_at) == (moment, moment, moment)
     assert (row.attempts, row.last_error, row.claim_token, row.message_id) == (0, "", "", "")
     assert (row.event_id, row.read_at, row.claimed_at) == (None, None, None)
-    assert row.data == {"rung": ON_THE_DAY, "days": 0, "deadline": "2026-03-31"}
+    assert row.data == {
+        "rung": ON_THE_DAY,
+        "days": 0,
+        "deadline": "2026-03-31",
+        "day": "2026-03-31",
+    }

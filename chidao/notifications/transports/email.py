@@ -3,7 +3,6 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
-from chidao.notifications import digest
 from chidao.notifications.transports import Transport, TransportError
 from chidao.notifications.transports.content import render, subject
 
@@ -25,8 +24,6 @@ class EmailTransport(Transport):
         address = notification.recipient.email
         if not address:
             raise TransportError("The recipient has no e-mail address.", permanent=True)
-        if notification.kind == digest.KIND and digest.superseded(notification):
-            raise TransportError("A newer daily digest replaces this one.", permanent=True)
         message = EmailMultiAlternatives(
             subject=subject(notification),
             body=render(notification),

@@ -8,6 +8,7 @@ daily jobs that are due (opening periods, reminders, escalations, digests), then
 they and the day's actions wrote.
 """
 
+import logging
 import signal
 import time
 
@@ -15,6 +16,8 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from chidao.notifications import daily, outbox
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -45,7 +48,10 @@ class Command(BaseCommand):
         self.stdout.write("Notification worker started.")
         while not self.stopping:
             close_old_connections()
-            daily.run_due()
+            try:
+                daily.run_due()
+            except Exception:  # the calendar or the rhythm unreadable: deliver all the same
+                log.exception("the daily jobs could not be scheduled")
             outbox.run_once(batch, should_stop=lambda: self.stopping)
             slept = 0.0
             while slept < interval and not self.stopping:
