@@ -31,7 +31,7 @@ from chidao.directives.timeliness import WORKING_STATES
 from chidao.notifications import daily, rules
 from chidao.notifications.models import Rhythm
 from chidao.notifications.reminders import open_tasks
-from chidao.org.models import Membership, Person, Role
+from chidao.org.models import Person, Role
 from chidao.workdays.calendar import WorkCalendar
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -75,13 +75,6 @@ def candidates(today: datetime.date, calendar: WorkCalendar, rungs: list[tuple[i
     return open_tasks().filter(deadline__lte=widest).filter(due)
 
 
-def unit_heads(task: Task) -> list[Person]:
-    ids = Membership.objects.filter(
-        unit_id=task.lead_unit_id, role=Role.UNIT_HEAD, is_active=True
-    ).values("person_id")
-    return list(Person.objects.filter(pk__in=ids, is_active=True))
-
-
 class Named:
     """Who each rung names, looked up once per lead unit (rung 1) and once per assigning unit
     and specialist (rung 2) in a pass: many tasks share them."""
@@ -92,7 +85,8 @@ class Named:
 
     def unit_heads(self, task: Task) -> list[int]:
         if task.lead_unit_id not in self._heads:
-            self._heads[task.lead_unit_id] = [p.pk for p in unit_heads(task)]
+            heads = rules.members([task.lead_unit_id], [Role.UNIT_HEAD])
+            self._heads[task.lead_unit_id] = [p.pk for p in heads]
         return self._heads[task.lead_unit_id]
 
     def office(self, task: Task) -> list[int]:

@@ -17,7 +17,8 @@ from chidao.org.models import Membership, Person, Role, UnitKind
 Finder = Callable[[Task, TaskEvent], Iterable[Person]]
 
 
-def _members(unit_ids, roles) -> list[Person]:
+def members(unit_ids, roles) -> list[Person]:
+    """Active people holding one of ``roles`` in one of the units (not the units below)."""
     ids = Membership.objects.filter(
         unit_id__in=list(unit_ids), role__in=list(roles), is_active=True
     ).values("person_id")
@@ -26,12 +27,12 @@ def _members(unit_ids, roles) -> list[Person]:
 
 def lead_unit(task: Task, event=None) -> list[Person]:
     """Heads and staff of the lead unit itself (not of the units under it)."""
-    return _members([task.lead_unit_id], [Role.UNIT_HEAD, Role.UNIT_STAFF])
+    return members([task.lead_unit_id], [Role.UNIT_HEAD, Role.UNIT_STAFF])
 
 
 def cooperating_units(task: Task, event=None) -> list[Person]:
     unit_ids = task.cooperations.values_list("unit_id", flat=True)
-    return _members(unit_ids, [Role.UNIT_HEAD, Role.UNIT_STAFF])
+    return members(unit_ids, [Role.UNIT_HEAD, Role.UNIT_STAFF])
 
 
 def specialist(task: Task, event=None) -> list[Person]:
@@ -44,7 +45,7 @@ def directing_leader(task: Task, event=None) -> list[Person]:
 
 def _assigner_heads(task: Task) -> list[Person]:
     """A unit that sub-assigned a part answers for it through its heads."""
-    return _members([task.assigner_unit_id], [Role.UNIT_HEAD])
+    return members([task.assigner_unit_id], [Role.UNIT_HEAD])
 
 
 def office_leaders(task: Task, event=None) -> list[Person]:
@@ -72,7 +73,7 @@ def division_heads(task: Task, event=None) -> list[Person]:
         unit__kind=UnitKind.OFFICE_DIVISION,
         is_active=True,
     ).values_list("unit_id", flat=True)
-    return _members(divisions, [Role.DIVISION_HEAD])
+    return members(divisions, [Role.DIVISION_HEAD])
 
 
 LEVELS: dict[str, Finder] = {

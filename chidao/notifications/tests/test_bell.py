@@ -121,13 +121,19 @@ def _expect_bell(page, unread: int) -> None:
     expect(_bell(page)).to_contain_text(hidden)
 
 
+def _signed_in_staff(browser, live_server):
+    """The lead unit's staff member in a browser of their own, beside the specialist's."""
+    staff = browser.new_context(base_url=live_server.url, locale="vi-VN").new_page()
+    staff.set_default_timeout(10_000)
+    log_in(staff, "unit_staff")
+    return staff
+
+
 def test_an_urging_rings_the_lead_units_bell_and_opening_it_leads_to_the_task(
     browser, live_server, page, people, task
 ):
-    staff = browser.new_context(base_url=live_server.url, locale="vi-VN").new_page()
-    staff.set_default_timeout(10_000)
+    staff = _signed_in_staff(browser, live_server)
     try:
-        log_in(staff, "unit_staff")
         before = actions.inbox(people.unit_staff).filter(read_at=None).count()
         _expect_bell(staff, before)
 
@@ -169,10 +175,8 @@ def test_urging_a_unit_on_all_its_overdue_tasks_rings_its_bell_once_per_task(
         TaskSpec(content="Rà soát dự án chậm giải ngân", lead_unit=org.finance,
                  deadline_date=datetime.date(2026, 4, 15)),
     )  # fmt: skip
-    staff = browser.new_context(base_url=live_server.url, locale="vi-VN").new_page()
-    staff.set_default_timeout(10_000)
+    staff = _signed_in_staff(browser, live_server)
     try:
-        log_in(staff, "unit_staff")
         before = actions.inbox(people.unit_staff).filter(read_at=None).count()
         _expect_bell(staff, before)
 
