@@ -320,6 +320,8 @@ class Rows:
         ops = self.connection.ops
         columns = []
         for f in model._meta.concrete_fields:
+            if f.generated:  # the database computes it
+                continue
             default = f.get_default()  # "" for text, None where NULL is allowed
             if isinstance(f, models.JSONField):
                 default = json.dumps(default)

@@ -1,10 +1,11 @@
 """Bộ lọc danh sách nhiệm vụ: the task list's filters, read from and written to the URL."""
 
 from django import forms
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core.widgets import QuickSelect, choices_once
 from chidao.directives.forms import DATE, StepForm
 from chidao.directives.models import (
     OPEN_STATES,
@@ -33,7 +34,8 @@ from chidao.org.models import Membership, Person, Role, SectorBlock, Unit, UnitK
 # Orderings written out so that a missing date sorts last on SQLite and PostgreSQL alike.
 DEADLINE = F("deadline").asc(nulls_last=True)
 SORTS = {
-    "deadline": (_("Open first, by deadline"), ["closed", DEADLINE, "pk"]),
+    # Task.order_group puts open tasks first and missing deadlines last: an index serves it.
+    "deadline": (_("Open first, by deadline"), ["order_group", "deadline", "pk"]),
     "-deadline": (_("Deadline, latest first"), [F("deadline").desc(nulls_last=True), "-pk"]),
     "-assigned": (_("Newest assignment first"), ["-assigned_on", "-pk"]),
     "assigned": (_("Oldest assignment first"), ["assigned_on", "pk"]),
@@ -145,9 +147,14 @@ class TaskFilterForm(StepForm):
         self.person = person
         # Dissolved units keep their tasks, so a link to their figures must still filter.
         units = permissions.visible_units(person).order_by("depth", "sort_order", "sort_key")
+        fetched = list(units.only("pk", "name", "short_name", "kind"))
         for name in ("unit", "scope", "assigner", "cooperating"):
             self.fields[name].queryset = units
+            self.fields[name].choices = choices_once(self.fields[name], fetched)
         self.fields["division"].queryset = units.filter(kind=UnitKind.OFFICE_DIVISION)
+        self.fields["division"].choices = choices_once(
+            self.fields["division"], [u for u in fetched if u.kind == UnitKind.OFFICE_DIVISION]
+        )
         people = permissions.visible_people(person).filter(is_active=True)
         self.fields["leader"].queryset = people.filter(
             memberships__role=Role.COMMITTEE_LEADER, memberships__is_active=True
@@ -155,6 +162,11 @@ class TaskFilterForm(StepForm):
         self.fields["specialist"].queryset = people.filter(
             memberships__role=Role.SPECIALIST, memberships__is_active=True
         ).distinct()
+        for name in self.GRID:
+            if isinstance(self.fields[name].widget, forms.Select):
+                widget = self.fields[name].widget
+                quick = QuickSelect(attrs=widget.attrs, choices=self.fields[name].choices)
+                self.fields[name].widget = quick
         # A unit's tasks carry the block of the committee above it, which it may not "see".
         above = {pk for j in permissions.jurisdictions(person) for pk in j.root.ancestor_ids()}
         self.fields["sector_block"].queryset = SectorBlock.objects.filter(
@@ -274,10 +286,6 @@ class TaskFilterForm(StepForm):
         if data.get("level") == "top":
             qs = qs.filter(scope_q(None))
         order = SORTS.get(data.get("sort") or "deadline")[1]
-        if "closed" in order:
-            qs = qs.annotate(
-                closed=Case(When(state__in=OPEN_STATES, then=Value(0)), default=Value(1))
-            )
         return qs.select_related("directive", "lead_unit", "specialist").order_by(*order)
 
     def urge_all_unit(self):

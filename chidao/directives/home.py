@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -67,7 +67,6 @@ from chidao.workdays.models import CalendarAdjustment
 LIMIT = 8
 SCREEN_SILENT_AFTER = datetime.timedelta(days=1)
 OFFICE_TABLE_ROWS = 15
-DEADLINE = F("deadline").asc(nulls_last=True)
 OVERDUE = Timeliness.OVERDUE
 DUE_SOON = Timeliness.DUE_SOON
 
@@ -147,7 +146,11 @@ class Panel:
     directive_shelves: list[Shelf] = field(default_factory=list)
 
 
-def _shelf(key, title, qs, params: dict, today: Today, order=(DEADLINE, "pk")) -> Shelf:
+# By deadline, missing ones last, as the list's default order (an index serves it).
+BY_DEADLINE = ("order_group", "deadline", "pk")
+
+
+def _shelf(key, title, qs, params: dict, today: Today, order=BY_DEADLINE) -> Shelf:
     qs = qs.order_by(*order)
     tasks = qs.select_related("lead_unit", "directive")[:LIMIT]
     rows = [(t, timeliness_of(t, today), colour_of(t, today)) for t in tasks]

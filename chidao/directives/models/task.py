@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core import clock
@@ -204,6 +204,21 @@ class Task(models.Model):
         _("escalation rung"), default=0, editable=False
     )
     escalated_for = models.DateField(_("escalated for the deadline"), null=True, editable=False)
+    # The lists' default order, "open first, by deadline" (missing deadlines last), as one
+    # column the database keeps from the state and the deadline: 0 open with a deadline, 1 open
+    # without one, 2 finished with one, 3 finished without. Ordered by (order_group, deadline,
+    # pk), a list is read from an index (task_open_first_idx) instead of sorting every row.
+    order_group = models.GeneratedField(
+        expression=Case(
+            When(state__in=OPEN_STATES, deadline__isnull=False, then=0),
+            When(state__in=OPEN_STATES, then=1),
+            When(deadline__isnull=False, then=2),
+            default=3,
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+        verbose_name=_("open first, by deadline"),
+    )
     event_count = models.PositiveIntegerField(_("events"), default=0, editable=False)
     event_head = models.CharField(_("last event hash"), max_length=64, blank=True, editable=False)
 
@@ -247,6 +262,8 @@ class Task(models.Model):
             models.Index(fields=["state", "deadline"], name="task_state_deadline_idx"),
             # A leader's tasks.
             models.Index(fields=["directing_leader", "state"], name="task_leader_state_idx"),
+            # The lists' default order ("open first, by deadline"), and the home pages' shelves.
+            models.Index(fields=["order_group", "deadline", "id"], name="task_open_first_idx"),
             # The newest change, which keys the display boards' shared snapshot.
             models.Index(fields=["updated"], name="task_updated_idx"),
         ]

@@ -1,0 +1,36 @@
+"""Widgets that render long choice lists in Python.
+
+Django renders every ``<option>`` through its own template: with the hundreds of units and
+people a province's filters offer, that costs more than the fifty rows of the list they filter.
+"""
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
+
+
+class QuickSelect(forms.Select):
+    """A single-choice ``<select>`` built as one string, the same markup as Django's."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        if self.is_required:
+            final_attrs["required"] = True
+        chosen = {str(v) for v in self.format_value(value)}
+        options = []
+        for key, label in self.choices:
+            key = str(key)
+            selected = " selected" if key in chosen else ""
+            options.append(
+                f'<option value="{escape(key)}"{selected}>{conditional_escape(label)}</option>'
+            )
+        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")
+
+
+def choices_once(field: forms.ModelChoiceField, objects) -> list[tuple]:
+    """The field's choices from objects already fetched, so that several fields offering the
+    same units cost one query, not one each."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    return empty + [(obj.pk, escape(field.label_from_instance(obj))) for obj in objects]
