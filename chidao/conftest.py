@@ -32,6 +32,15 @@ from chidao.org.models import (
 PASSWORD = "Mat-khau-thu-2026"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Figures are cached under the stamp of the data (``freshness``); a test that freezes the
+    clock can give its own data the stamp another test's data had."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def make_unit(parent, kind, name, code="", level="", **extra):
     if kind == UnitKind.COMMITTEE and not level:
         level = Level.PROVINCE if parent is None else Level.COMMUNE

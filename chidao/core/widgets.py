@@ -26,7 +26,8 @@ class QuickSelect(forms.Select):
             options.append(
                 f'<option value="{escape(key)}"{selected}>{conditional_escape(label)}</option>'
             )
-        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")
+        # Every part above is escaped: the keys and labels, and flatatt's attributes.
+        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")  # noqa: S308
 
 
 def choices_once(field: forms.ModelChoiceField, objects) -> list[tuple]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chidao.board.models import Screen
 from chidao.core import clock
+from chidao.directives import freshness
 from chidao.directives.forms import CooperationForm
 from chidao.directives.models import (
     OPEN_STATES,
@@ -150,15 +151,24 @@ class Panel:
 BY_DEADLINE = ("order_group", "deadline", "pk")
 
 
-def _shelf(key, title, qs, params: dict, today: Today, order=BY_DEADLINE) -> Shelf:
+@dataclass(frozen=True)
+class HomeDay(Today):
+    """Today, with the stamp of the data the page's figures are counted from
+    (``freshness``): the rows of a shelf are read live, its count and the tables once per
+    change for everyone."""
+
+    fresh: str = ""
+
+
+def _shelf(key, title, qs, params: dict, today: HomeDay, order=BY_DEADLINE) -> Shelf:
     qs = qs.order_by(*order)
     tasks = qs.select_related("lead_unit", "directive")[:LIMIT]
     rows = [(t, timeliness_of(t, today), colour_of(t, today)) for t in tasks]
-    return Shelf(key, title, qs.count(), rows, query(**params))
+    return Shelf(key, title, freshness.count(today.fresh, qs), rows, query(**params))
 
 
 def panels(person) -> list[Panel]:
-    today = Today.now()
+    today = HomeDay(**vars(Today.now()), fresh=freshness.stamp())
     seats = jurisdictions(person)
     result = [unit_panel(j.seat, today) for j in seats if j.role in UNIT_ROLES]
     if any(j.role == Role.SPECIALIST for j in seats):
@@ -239,7 +249,7 @@ def _unit_counts(tasks, today: Today) -> dict[int, dict]:
         due_soon=Count("pk", filter=timeliness_q(DUE_SOON, today)),
         stale=Count("pk", filter=stale_q(today)),
     )
-    return {row.pop("lead_unit"): row for row in rows.order_by()}
+    return {row.pop("lead_unit"): row for row in freshness.rows(today.fresh, rows.order_by())}
 
 
 UNIT_COLUMNS = [_("Open"), _("Overdue"), _("Due soon"), _("Not updated")]
@@ -321,7 +331,7 @@ def division_panel(division: Unit, today: Today) -> Panel:
         )
         .order_by()
     )
-    by_person = {row.pop("specialist"): row for row in rows}
+    by_person = {row.pop("specialist"): row for row in freshness.rows(today.fresh, rows)}
     table = Table(
         _("Specialists of the division"),
         [_("Specialist"), _("Units with open tasks"), _("Open"), _("Overdue"), _("To check")],
@@ -373,7 +383,7 @@ def office_panel(committee: Unit, today: Today) -> Panel:
         .order_by("-n", "lead_unit__sort_key", "lead_unit")[:OFFICE_TABLE_ROWS]
     )
     table = Table(_("Overdue by unit"), [_("Unit"), _("Overdue")])
-    for row in by_unit:
+    for row in freshness.rows(today.fresh, by_unit):
         scoped = {"scope": committee.pk, "unit": row["lead_unit"]}
         link = query(**scoped, timeliness=OVERDUE)
         table.rows.append((row["lead_unit__name"], query(**scoped), [Cell(row["n"], link)]))
@@ -396,7 +406,8 @@ def office_panel(committee: Unit, today: Today) -> Panel:
 def leader_panel(person, today: Today) -> Panel:
     directed = _tasks(directing_leader=person)
     me = {"leader": person.pk}
-    by_state = dict(directed.values_list("state").annotate(n=Count("pk")).order_by())
+    states = directed.values_list("state").annotate(n=Count("pk")).order_by()
+    by_state = dict(freshness.rows(today.fresh, states))
     figures = [
         (State(s).label, Cell(by_state.get(s, 0), query(**me, state=s))) for s in State.values
     ]
@@ -439,8 +450,10 @@ def viewer_panel(root: Unit, today: Today) -> Panel:
     links["stale"] = query(**at, stale="on")
     links["suspended"] = query(**at, timeliness=Timeliness.SUSPENDED)
     statistics = Statistics(
-        counts=counting_groups(scoped, today.date),
-        stale=counted(scoped).filter(stale_q(today)).count(),
+        counts=freshness.remember(
+            today.fresh, f"viewer:{root.pk}", lambda: counting_groups(scoped, today.date)
+        ),
+        stale=freshness.count(today.fresh, counted(scoped).filter(stale_q(today))),
         links=links,
         late_extensions=settings.CHIDAO_LATE_EXTENSIONS,
     )

@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 
 from chidao.core import clock
 from chidao.directives.models import Task, TaskEvent
@@ -28,7 +29,12 @@ def record(task: Task, kind: str, actor, **data) -> TaskEvent:
     event.save()
     task.event_count = event.seq
     task.event_head = event.hash
-    Task.objects.filter(pk=task.pk).update(event_count=event.seq, event_head=event.hash)
+    # Every step is a change of the task (``freshness.stamp``), even one that leaves its own
+    # fields as they were (a share updated, an extension asked).
+    task.updated = timezone.now()
+    Task.objects.filter(pk=task.pk).update(
+        event_count=event.seq, event_head=event.hash, updated=task.updated
+    )
     # Imported here: the notifications app imports the directives models, which load this module.
     from chidao.notifications import outbox
 

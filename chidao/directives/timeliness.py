@@ -131,9 +131,9 @@ def scope_q(unit: Unit | None) -> Q:
     that are nobody's part."""
     if unit is None:
         return Q(parent__isnull=True)
-    return Q(lead_unit__path__startswith=unit.path) & (
-        Q(parent__isnull=True) | ~Q(parent__lead_unit__path__startswith=unit.path)
-    )
+    # The subtree as unit ids, so that the task's indexed lead_unit column answers.
+    inside = Unit.objects.filter(path__startswith=unit.path).values("pk")
+    return Q(lead_unit__in=inside) & (Q(parent__isnull=True) | ~Q(parent__lead_unit__in=inside))
 
 
 def countable(qs: QuerySet) -> QuerySet:

@@ -92,6 +92,12 @@ class TaskEvent(models.Model):
             # Also what stops two concurrent writers from both appending the same step.
             models.UniqueConstraint(fields=["task", "seq"], name="task_event_seq_unique"),
         ]
+        indexes = [
+            # The dashboard's urgings in a period: few among millions of events.
+            models.Index(
+                fields=["at"], condition=models.Q(kind="urged"), name="taskevent_urged_at_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.get_kind_display()}"

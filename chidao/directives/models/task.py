@@ -264,6 +264,13 @@ class Task(models.Model):
             models.Index(fields=["directing_leader", "state"], name="task_leader_state_idx"),
             # The lists' default order ("open first, by deadline"), and the home pages' shelves.
             models.Index(fields=["order_group", "deadline", "id"], name="task_open_first_idx"),
+            # Counting open tasks (overdue, due soon, not yet due) from the index alone: every
+            # column the counting rules read of an open task, over the open tasks only.
+            models.Index(
+                fields=["state", "deadline", "completed_on", "deadline_kind", "series"],
+                condition=Q(state__in=OPEN_STATES),
+                name="task_open_counts_idx",
+            ),
             # The newest change, which keys the display boards' shared snapshot.
             models.Index(fields=["updated"], name="task_updated_idx"),
         ]
