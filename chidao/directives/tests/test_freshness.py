@@ -1,0 +1,89 @@
+"""Home figures are kept once per change of the data, and never outlive it.
+
+The clock is frozen in these tests, so two states of the data share every time: only the
+stamp's newest event tells them apart, as it does between app servers whose clocks differ.
+"""
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from chidao.directives import actions, freshness
+from chidao.directives.actions import TaskSpec
+from chidao.directives.home import panels
+from chidao.directives.tests.conftest import issue
+from chidao.org.models import Person
+
+NOW = datetime.datetime(2026, 4, 20, 3, tzinfo=datetime.UTC)
+DUE = datetime.date(2026, 6, 30)
+
+
+def _count(person, panel_key: str, shelf_key: str) -> int:
+    person = Person.objects.get(pk=person.pk)  # no cached jurisdictions
+    (panel,) = [p for p in panels(person) if p.key == panel_key]
+    (shelf,) = [s for s in panel.shelves if s.key == shelf_key]
+    assert shelf.count >= len(shelf.rows)
+    return shelf.count
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@override_settings(CHIDAO_BOARD_CACHE_SECONDS=300)
+def test_a_step_changes_the_figures_at_once_even_within_the_same_instant(org, people, frozen):
+    specs = [
+        TaskSpec(content=f"Việc {i}", lead_unit=org.finance, cooperating_units=[org.health],
+                 deadline_date=DUE) for i in range(3)
+    ]  # fmt: skip
+    tasks = issue(people.specialist, org, people, *specs)
+    panel = f"unit-{org.finance.pk}"
+    assert _count(people.unit_staff, panel, "unreceived") == 3
+    before = freshness.stamp()
+    actions.receive(people.unit_staff, tasks[0])
+    assert freshness.stamp() != before
+    assert _count(people.unit_staff, panel, "unreceived") == 2
+
+    # A step that leaves the task's own fields alone: a cooperating unit's share done.
+    health = f"unit-{org.health.pk}"
+    assert _count(people.other_staff, health, "cooperating") == 3
+    share = tasks[1].cooperations.get()
+    actions.update_cooperation(people.other_staff, share, "done")
+    assert _count(people.other_staff, health, "cooperating") == 2
+
+
+@override_settings(CHIDAO_BOARD_CACHE_SECONDS=300)
+def test_the_same_data_is_counted_once_for_everyone(org, people, frozen):
+    issue(people.specialist, org, people,
+          TaskSpec(content="Việc", lead_unit=org.finance, deadline_date=DUE))  # fmt: skip
+    panel = f"unit-{org.finance.pk}"
+    first = freshness.stamp()
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return 41
+
+    assert freshness.remember(first, "answer", compute) == 41
+    assert freshness.remember(first, "answer", compute) == 41
+    assert len(calls) == 1
+    # A second member of the unit reads the same counts from the cache: fewer queries.
+    with CaptureQueriesContext(connection) as cold:
+        _count(people.unit_head, panel, "unreceived")
+    with CaptureQueriesContext(connection) as warm:
+        _count(people.unit_staff, panel, "unreceived")
+    assert len(warm) < len(cold)
+
+
+@override_settings(CHIDAO_BOARD_CACHE_SECONDS=0)
+def test_with_no_keeping_every_request_counts(org, people, frozen):
+    calls = []
+    fresh = freshness.stamp()
+    for _ in range(2):
+        freshness.remember(fresh, "answer", lambda: calls.append(1) or 1)
+    assert len(calls) == 2
