@@ -23,7 +23,6 @@ from chidao.directives.timeliness import (
     Today,
     countable,
     counted,
-    counting_groups,
     counts_by,
     due_soon_q,
     open_overdue_q,
@@ -82,10 +81,10 @@ def board_tasks(committee: Unit, sector_block=None):
 def compute(committee: Unit, sector_block=None) -> Snapshot:
     today = Today.now()
     tasks = board_tasks(committee, sector_block)
-    counts = counting_groups(tasks, today.date)
     extra = {"due_soon": Count("pk", filter=due_soon_q(today)),
              "stale": Count("pk", filter=stale_q(today))}  # fmt: skip
-    rows = counts_by(tasks, "lead_unit", today.date, **extra)
+    rows = list(counts_by(tasks, "lead_unit", today.date, **extra))
+    counts = Counts.summed(rows)  # one pass over the tasks, not two
     listed = counted(tasks).filter(directive__is_confidential=False)
     names = dict(
         Unit.objects.filter(pk__in=[r["lead_unit"] for r in rows]).values_list("pk", "name")
@@ -101,13 +100,13 @@ def compute(committee: Unit, sector_block=None) -> Snapshot:
         Item(t.content, t.lead_unit.name, f"{t.deadline:%d/%m/%Y}", (today.date - t.deadline).days)
         for t in listed.filter(Q(state__in=OPEN_STATES) & open_overdue_q(today.date))
         .select_related("lead_unit")
-        .order_by("deadline", "pk")[:OVERDUE_ITEMS]
+        .order_by("order_group", "deadline", "pk")[:OVERDUE_ITEMS]  # all open: by deadline
     ]
     soon = [
         Item(t.content, t.lead_unit.name, f"{t.deadline:%d/%m/%Y}", (t.deadline - today.date).days)
         for t in listed.filter(due_soon_q(today))
         .select_related("lead_unit")
-        .order_by("deadline", "pk")[:DUE_SOON_ITEMS]
+        .order_by("order_group", "deadline", "pk")[:DUE_SOON_ITEMS]
     ]
     title = committee.name + (f" — {sector_block.name}" if sector_block else "")
     body = {"counts": asdict(counts), "units": [asdict(u) for u in units],

@@ -29,6 +29,7 @@ from chidao.board import snapshot, stats
 from chidao.board.forms import ScopeForm
 from chidao.board.models import Screen
 from chidao.core import clock
+from chidao.core.replica import reads_from_replica
 
 TIME_HEADER = "X-Board-Time"
 
@@ -102,6 +103,7 @@ def board_data(request, token: str):
 
 @require_GET
 @login_required
+@reads_from_replica
 def dashboard(request):
     """Bảng điều hành: the counts for a period and scope, with the trend, ranking and ageing."""
     form = ScopeForm(request.user, request.GET)

@@ -131,9 +131,11 @@ def scope_q(unit: Unit | None) -> Q:
     that are nobody's part."""
     if unit is None:
         return Q(parent__isnull=True)
-    # The subtree as unit ids, so that the task's indexed lead_unit column answers.
+    # The subtree as unit ids, so that the task's indexed lead_unit column answers. A part's
+    # assigning unit is the lead unit of the task it is part of (``actions.subassign``): the
+    # task's own row says whether that task was led inside, with no join.
     inside = Unit.objects.filter(path__startswith=unit.path).values("pk")
-    return Q(lead_unit__in=inside) & (Q(parent__isnull=True) | ~Q(parent__lead_unit__in=inside))
+    return Q(lead_unit__in=inside) & (Q(parent__isnull=True) | ~Q(assigner_unit__in=inside))
 
 
 def countable(qs: QuerySet) -> QuerySet:
@@ -227,6 +229,12 @@ class Counts:
     @classmethod
     def of(cls, row: dict) -> "Counts":
         return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+    @classmethod
+    def summed(cls, rows) -> "Counts":
+        """The counts of several disjoint groups (the rows of ``counts_by``) together: every
+        figure is a number of tasks, so the whole is the sum of its parts."""
+        return cls(**{name: sum(row[name] for row in rows) for name in cls.__dataclass_fields__})
 
     @property
     def done(self) -> int:
