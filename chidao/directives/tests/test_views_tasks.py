@@ -4,6 +4,7 @@ task page, the workflow steps posted from it, and the home page's panels for eac
 import datetime
 import io
 import re
+import zipfile
 from html import unescape
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
@@ -626,6 +627,27 @@ def test_a_person_exports_only_the_tasks_they_may_see(client, people, board, per
     contents = sorted(row[TASK_COLUMN].value for row in sheet.iter_rows(min_row=2))
     assert contents == sorted(visible_tasks(person).values_list("content", flat=True))
     assert contents == sorted(getattr(board, name).content for name in SEES[persona])
+
+
+def test_a_text_that_looks_like_a_formula_or_a_link_is_exported_as_text(client, org, people):
+    texts = ['=HYPERLINK("http://example.com","Bấm")', "+1+2", "-cmd", "@SUM(A1)",
+             "https://example.com/x"]  # fmt: skip
+    due = datetime.date(2026, 4, 30)
+    for text in texts:
+        issue(people.specialist, org, people,
+              TaskSpec(content=text, lead_unit=org.finance, deadline_date=due))  # fmt: skip
+    client.force_login(people.office_leader)
+    response = client.get(f"{LIST}?format=xlsx")
+    raw = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    sheet_xml = raw.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml
+    assert not [n for n in raw.namelist() if "externalLink" in n or "_rels/sheet1" in n]
+    book = openpyxl.load_workbook(
+        io.BytesIO(b"".join(client.get(f"{LIST}?format=xlsx").streaming_content))
+    )
+    cells = [row[TASK_COLUMN] for row in book.worksheets[0].iter_rows(min_row=2)]
+    assert sorted(c.value for c in cells) == sorted(texts)
+    assert all(c.data_type == "s" for c in cells)
 
 
 def test_an_export_of_nothing_is_a_workbook_with_only_the_header(client, people, board):
