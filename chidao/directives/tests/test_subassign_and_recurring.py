@@ -77,6 +77,8 @@ def test_the_lead_units_head_gives_part_to_its_branch_due_no_later_than_the_task
     child = refresh(child)
     assert (child.parent, child.directive) == (working, working.directive)
     assert (child.lead_unit, child.assigner_unit) == (org.finance_sub, org.finance)
+    # The counting rules (``scope_q``) read "led inside" of the task a part came from here.
+    assert child.assigner_unit == working.lead_unit
     assert (child.state, child.assigned_on, child.deadline) == (State.ASSIGNED, TODAY, deadline)
     assert child.original_deadline == deadline
     assert child.created_by == people.unit_head
