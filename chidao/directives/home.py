@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -149,6 +149,9 @@ class Panel:
 
 # By deadline, missing ones last, as the list's default order (an index serves it).
 BY_DEADLINE = ("order_group", "deadline", "pk")
+# The same order for a shelf drawn from a short queue (extension requests, difficulties): its few
+# tasks are found first and then sorted, where walking that index would pass every open task.
+QUEUE_BY_DEADLINE = (F("deadline").asc(nulls_last=True), "pk")
 
 
 @dataclass(frozen=True)
@@ -291,7 +294,7 @@ def specialist_panel(person, today: Today) -> Panel:
             _shelf("to_check", _("Reports awaiting my check"), mine.filter(state=State.REPORTED),
                    me | {"state": State.REPORTED}, today, order=("completed_on", "pk")),
             _shelf("difficulties", _("Open difficulties"), mine.with_open_difficulties(),
-                   me | {"difficulties": "on"}, today),
+                   me | {"difficulties": "on"}, today, order=QUEUE_BY_DEADLINE),
             _shelf("overdue", _("Overdue"), mine.filter(timeliness_q(OVERDUE, today)),
                    me | {"timeliness": OVERDUE}, today),
             _shelf("due_soon", _("Due soon"), mine.filter(timeliness_q(DUE_SOON, today)),
@@ -355,7 +358,7 @@ def division_panel(division: Unit, today: Today) -> Panel:
         _("Division: %(unit)s") % {"unit": division.name},
         [
             _shelf("difficulties", _("Difficulties awaiting me"), difficulties,
-                   div | {"difficulties": Level.DIVISION_HEAD}, today),
+                   div | {"difficulties": Level.DIVISION_HEAD}, today, order=QUEUE_BY_DEADLINE),
             _shelf("to_check", _("Reports awaiting the check"),
                    tracked.filter(state=State.REPORTED), div | {"state": State.REPORTED}, today,
                    order=("completed_on", "pk")),
@@ -394,10 +397,10 @@ def office_panel(committee: Unit, today: Today) -> Panel:
             _shelf("to_confirm", _("Awaiting my confirmation"), tasks.filter(state=State.PROPOSED),
                    at | {"state": State.PROPOSED}, today, order=("completed_on", "pk")),
             _shelf("extensions", _("Extension requests"), tasks.filter(pk__in=pending),
-                   at | {"extension_requests": "on"}, today),
+                   at | {"extension_requests": "on"}, today, order=QUEUE_BY_DEADLINE),
             _shelf("escalated", _("Difficulties passed up to the Office"),
                    tasks.with_open_difficulties().filter(pk__in=escalated.values("task_id")),
-                   at | {"difficulties": Level.OFFICE_LEADER}, today),
+                   at | {"difficulties": Level.OFFICE_LEADER}, today, order=QUEUE_BY_DEADLINE),
         ],
         table,
     )  # fmt: skip
@@ -416,7 +419,7 @@ def leader_panel(person, today: Today) -> Panel:
         _shelf("overdue", _("Overdue tasks I direct"),
                directed.filter(timeliness_q(OVERDUE, today)), me | {"timeliness": OVERDUE}, today),
         _shelf("extensions", _("Extension requests to me"), directed.filter(pk__in=pending),
-               me | {"extension_requests": "on"}, today),
+               me | {"extension_requests": "on"}, today, order=QUEUE_BY_DEADLINE),
     ]  # fmt: skip
     blocks = list(
         SectorBlock.objects.filter(
