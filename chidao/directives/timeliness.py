@@ -24,11 +24,16 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core import clock
-from chidao.directives.models import AWAITING_CHECK_STATES, OPEN_STATES, DeadlineKind, State, Task
+from chidao.directives.models import (
+    AWAITING_CHECK_STATES,
+    OPEN_STATES,
+    WORKING_STATES,
+    DeadlineKind,
+    State,
+    Task,
+)
 from chidao.org.models import Unit
 from chidao.workdays.calendar import WorkCalendar
-
-WORKING_STATES = tuple(set(OPEN_STATES) - set(AWAITING_CHECK_STATES))
 
 
 class Timeliness(models.TextChoices):
@@ -162,18 +167,18 @@ def open_overdue_q(today: datetime.date) -> Q:
 def open_within_q(today: datetime.date) -> Q:
     # Spelled out rather than negating open_overdue_q: NOT (x > NULL) is not true in SQL.
     awaiting = Q(state__in=AWAITING_CHECK_STATES, completed_on__lte=F("deadline"))
-    working = Q(state__in=set(OPEN_STATES) - set(AWAITING_CHECK_STATES), deadline__gte=today)
+    working = Q(state__in=WORKING_STATES, deadline__gte=today)
     return Q(state__in=OPEN_STATES) & (Q(deadline__isnull=True) | awaiting | working)
 
 
 def due_soon_q(today: Today) -> Q:
-    working = set(OPEN_STATES) - set(AWAITING_CHECK_STATES)
+    working = WORKING_STATES
     return Q(state__in=working, deadline__gte=today.date, deadline__lte=today.due_soon_until)
 
 
 def timeliness_q(value: str, today: Today) -> Q:
     """Tasks whose ``timeliness_of`` is ``value``, as a database filter (for lists)."""
-    working = set(OPEN_STATES) - set(AWAITING_CHECK_STATES)
+    working = WORKING_STATES
     dated_open = Q(state__in=OPEN_STATES, deadline__isnull=False)
     return {
         Timeliness.CANCELLED: Q(state=State.CANCELLED),

@@ -13,6 +13,7 @@ from .requests import (
 from .task import (
     AWAITING_CHECK_STATES,
     OPEN_STATES,
+    WORKING_STATES,
     Cooperation,
     CooperationStatus,
     DeadlineKind,
@@ -26,6 +27,7 @@ __all__ = [
     "AWAITING_CHECK_STATES",
     "LEVEL_ORDER",
     "OPEN_STATES",
+    "WORKING_STATES",
     "Attachment",
     "Cause",
     "Cooperation",

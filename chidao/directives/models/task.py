@@ -36,6 +36,8 @@ OPEN_STATES = (
 )
 # The unit has handed in its result; lateness is judged on the date it reported.
 AWAITING_CHECK_STATES = (State.REPORTED, State.PROPOSED)
+# The unit is still at work (in a fixed order: the same SQL in every process, one cache key).
+WORKING_STATES = tuple(s for s in OPEN_STATES if s not in AWAITING_CHECK_STATES)
 
 
 class Priority(models.TextChoices):
@@ -270,6 +272,18 @@ class Task(models.Model):
                 fields=["state", "deadline", "completed_on", "deadline_kind", "series"],
                 condition=Q(state__in=OPEN_STATES),
                 name="task_open_counts_idx",
+            ),
+            # The check queues ("awaiting my check", "awaiting my confirmation"), oldest report
+            # first, and the tasks not updated for longest: read in order from small indexes.
+            models.Index(
+                fields=["state", "completed_on", "id"],
+                condition=Q(state__in=AWAITING_CHECK_STATES),
+                name="task_awaiting_check_idx",
+            ),
+            models.Index(
+                fields=["last_update_at", "id"],
+                condition=Q(state__in=WORKING_STATES),
+                name="task_working_since_idx",
             ),
             # The newest change, which keys the display boards' shared snapshot.
             models.Index(fields=["updated"], name="task_updated_idx"),
