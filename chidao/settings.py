@@ -106,9 +106,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # JIT compiles every large aggregate for ~0.2 s, more than it ever saves on these queries.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+
+def _without_jit(database: dict) -> None:
+    """JIT compiles every large aggregate for ~0.2 s, more than it ever saves on these queries;
+    added to whatever options the URL gives (search_path, …)."""
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+
+
+_without_jit(DATABASES["default"])
 # An optional read replica (streaming replication) for statistics, exports and reports; the
 # person who has just acted reads from the primary for CHIDAO_REPLICA_LAG_SECONDS.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
@@ -120,7 +128,7 @@ if DATABASE_REPLICA_URL:
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
-    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    _without_jit(DATABASES["replica"])  # its own options (sslmode, …) kept
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["chidao.core.replica.ReplicaRouter"]
 

@@ -72,8 +72,13 @@ class SharedDatabase:
             return
         source = connection.settings_dict["NAME"]
         name = f"{source}_copy"
-        connection.close()  # a template may have no other session
+        connection.close()  # a template may have no other session: ours, or one left over
         with connection._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                [source],
+            )
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
             cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
         try:

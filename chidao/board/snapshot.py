@@ -13,10 +13,11 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from chidao.core import clock
+from chidao.directives import freshness
 from chidao.directives.models import OPEN_STATES, Task
 from chidao.directives.timeliness import (
     Counts,
@@ -130,17 +131,12 @@ def compute(committee: Unit, sector_block=None) -> Snapshot:
 def get(committee: Unit, sector_block=None) -> Snapshot:
     """The shared snapshot, recomputed only when a task changed or the day turned.
 
-    The key carries the newest change of any task (one indexed MAX) and today's date, so a
+    The key carries the stamp of the data (``freshness``: today, the newest change), so a
     change anywhere shows at the next poll, in every process, with or without a shared cache;
     all screens of the same scope share one computation. It holds no translated word (the
     views render it in each screen's language, and their ETag names the language).
     """
-    newest = Task.objects.aggregate(newest=Max("updated"))["newest"]
-    stamp = newest.timestamp() if newest else 0
-    key = (
-        f"board:{committee.pk}:{sector_block.pk if sector_block else '-'}:"
-        f"{clock.today().isoformat()}:{stamp}"
-    )
+    key = f"board:{committee.pk}:{sector_block.pk if sector_block else '-'}:{freshness.stamp()}"
     snapshot = cache.get(key)
     if snapshot is None:
         snapshot = compute(committee, sector_block)

@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core import clock
 from chidao.core.text import vi_sort_key
+from chidao.directives import freshness
 from chidao.directives.models import OPEN_STATES, DirectiveKind, EventKind, Task, TaskEvent
 from chidao.directives.timeliness import (
     GROUP_TIMELINESS,
@@ -244,10 +245,8 @@ def cached_build(person, scope: Scope) -> Dashboard:
     """The same dashboard asked again (a projector left on, a page reloaded) is served from the
     cache until a task changes or the day turns; the key includes who asks, since what one sees
     depends on one's roles."""
-    newest = Task.objects.aggregate(newest=Max("updated"))["newest"]
-    units_changed = Unit.objects.aggregate(newest=Max("updated"))["newest"]
-    # What the person may see now (their active roles), and the tree as it is now: a role
-    # ended or a unit moved must not be answered from a cache built before.
+    # What the person may see now (their active roles): a role ended must not be answered
+    # from a cache built before. The tree's changes are in the stamp.
     rights = ",".join(
         sorted(f"{j.role}@{j.root.pk}" for j in permissions.jurisdictions(person))
     ) + ("!" if person.is_superuser else "")
@@ -256,13 +255,11 @@ def cached_build(person, scope: Scope) -> Dashboard:
         for part in (
             person.pk,
             rights,
-            units_changed.timestamp() if units_changed else 0,
             scope.start,
             scope.end,
             scope.unit.pk if scope.unit else "-",
             scope.sector_block.pk if scope.sector_block else "-",
-            clock.today(),
-            newest.timestamp() if newest else 0,
+            freshness.stamp(),
         )
     )
     board = cache.get(key)

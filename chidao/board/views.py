@@ -28,8 +28,8 @@ from django.views.decorators.http import require_GET
 from chidao.board import snapshot, stats
 from chidao.board.forms import ScopeForm
 from chidao.board.models import Screen
-from chidao.core import clock
-from chidao.core.replica import reads_from_replica
+from chidao.core import clock, replica
+from chidao.org import permissions
 
 TIME_HEADER = "X-Board-Time"
 
@@ -103,7 +103,6 @@ def board_data(request, token: str):
 
 @require_GET
 @login_required
-@reads_from_replica
 def dashboard(request):
     """Bảng điều hành: the counts for a period and scope, with the trend, ranking and ageing."""
     form = ScopeForm(request.user, request.GET)
@@ -114,7 +113,9 @@ def dashboard(request):
         unit=values.get("unit"),
         sector_block=values.get("sector_block"),
     )
-    board = stats.cached_build(request.user, scope)
+    permissions.settle(request.user)
+    with replica.reads_for(request):
+        board = stats.cached_build(request.user, scope)
     peak = max([t[1] + t[2] + t[3] for t in board.trend] + [1])
     context = {
         "form": form,

@@ -1,14 +1,13 @@
 """Đọc từ bản sao: the heavy readers (statistics, exports, reports) on a read replica.
 
-With ``DATABASE_REPLICA_URL`` set, the views marked ``@reads_from_replica`` read from the
-``replica`` database; everything else, and every write, goes to ``default``. A replica lags its
+With ``DATABASE_REPLICA_URL`` set, the dashboard and the exports read inside ``reads_for`` from
+the ``replica`` database; everything else, and every write, goes to ``default``. A replica lags its
 primary a little, so whoever has just acted reads from the primary for
 ``CHIDAO_REPLICA_LAG_SECONDS`` (a cookie set on the answer to any change they make): the person
 who closed a task never sees a dashboard without it. Others may see it a moment later.
 """
 
 import contextlib
-import functools
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -31,17 +30,16 @@ def reading_from_replica():
         _reading_from_replica.reset(token)
 
 
-def reads_from_replica(view):
-    """Run the view's reads on the replica, unless the person has just written."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not configured() or WROTE_COOKIE in request.COOKIES:
-            return view(request, *args, **kwargs)
-        with reading_from_replica():
-            return view(request, *args, **kwargs)
-
-    return wrapped
+@contextlib.contextmanager
+def reads_for(request):
+    """The reads inside on the replica, unless the person has just written. Who the person is
+    and what they may see is read before, on the primary: a role just ended is not still
+    honoured because the replica lags."""
+    if not configured() or WROTE_COOKIE in request.COOKIES:
+        yield
+        return
+    with reading_from_replica():
+        yield
 
 
 class ReplicaRouter:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Max
 
 from chidao.core import clock
@@ -23,13 +24,24 @@ from chidao.org.models import Unit
 
 
 def stamp() -> str:
-    """Three indexed MAX queries. The newest event's id as well as the newest change's time:
-    ids only grow, whatever the clocks of several app servers say."""
+    """Three indexed MAX queries, and on PostgreSQL the current snapshot.
+
+    The newest event's id as well as the newest change's time: ids only grow, whatever the
+    clocks of several app servers say. But ids and times are given when a row is written, not
+    when it commits: a step that began earlier and commits later moves neither. PostgreSQL's
+    snapshot (the transactions still in progress) changes when it commits, so it is part of the
+    stamp there; SQLite has one writer at a time, and commits come in the order of their ids.
+    """
     tasks = Task.objects.aggregate(newest=Max("updated"))["newest"]
     units = Unit.objects.aggregate(newest=Max("updated"))["newest"]
     event = TaskEvent.objects.aggregate(newest=Max("pk"))["newest"]
     times = (f"{t.timestamp():.6f}" if t else "0" for t in (tasks, units))
-    return ":".join((clock.today().isoformat(), *times, str(event or 0)))
+    parts = [clock.today().isoformat(), *times, str(event or 0)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT txid_current_snapshot()::text")
+            parts.append(cursor.fetchone()[0])
+    return ":".join(parts)
 
 
 def remember(fresh: str, key: str, compute: Callable):

@@ -454,7 +454,9 @@ def viewer_panel(root: Unit, today: Today) -> Panel:
     links["suspended"] = query(**at, timeliness=Timeliness.SUSPENDED)
     statistics = Statistics(
         counts=freshness.remember(
-            today.fresh, f"viewer:{root.pk}", lambda: counting_groups(scoped, today.date)
+            today.fresh,  # the date too: read apart from the stamp's, across midnight
+            f"viewer:{root.pk}:{today.date.isoformat()}",
+            lambda: counting_groups(scoped, today.date),
         ),
         stale=freshness.count(today.fresh, counted(scoped).filter(stale_q(today))),
         links=links,

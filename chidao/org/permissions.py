@@ -468,6 +468,14 @@ def visible_tasks(person: Person):
     )
 
 
+def settle(person: Person) -> None:
+    """Read now, from the primary, what this person may see (their jurisdictions and the units
+    they reach), before reads move to a replica that may lag behind a role just ended."""
+    active = person.is_authenticated and person.is_active and not person.is_superuser
+    if active and not sees_whole_tree(person):
+        subtree_unit_ids(person)
+
+
 def sees_whole_tree(person: Person) -> bool:
     """Whether this person's jurisdictions cover every top-level unit, hence every unit."""
     cached = getattr(person, "_sees_whole_tree", None)

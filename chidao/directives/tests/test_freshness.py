@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from chidao.directives import actions, freshness
@@ -87,3 +87,20 @@ def test_with_no_keeping_every_request_counts(org, people, frozen):
     for _ in range(2):
         freshness.remember(fresh, "answer", lambda: calls.append(1) or 1)
     assert len(calls) == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's concurrent writers")
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_after_a_later_one_still_changes_the_stamp(org, people, task):
+    """Ids and times are given when rows are written: a step that began first and commits last
+    moves no maximum. The stamp changes all the same when it commits."""
+    other = connections.create_connection("default")
+    try:
+        other.set_autocommit(False)
+        with other.cursor() as cursor:  # begun, written, not yet committed
+            cursor.execute("UPDATE directives_task SET state = 'received' WHERE id = %s", [task.pk])
+        while_open = freshness.stamp()
+        other.commit()
+        assert freshness.stamp() != while_open
+    finally:
+        other.close()

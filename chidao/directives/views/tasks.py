@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from chidao.core.htmx import is_htmx
-from chidao.core.replica import reads_from_replica
+from chidao.core.replica import reads_for
 from chidao.directives import actions, forms
 from chidao.directives.export import xlsx_response
 from chidao.directives.filters import TaskFilterForm
@@ -50,10 +50,11 @@ def task_list(request):
     return response
 
 
-@reads_from_replica
 def export_tasks(request, tasks, today: Today):
-    """The list as .xlsx, read from the replica when there is one."""
-    return xlsx_response(tasks, today, f"nhiem-vu-{today.date:%Y%m%d}.xlsx")
+    """The list as .xlsx, read from the replica when there is one (the filters and what the
+    person may see were read from the primary when the list was built)."""
+    with reads_for(request):
+        return xlsx_response(tasks, today, f"nhiem-vu-{today.date:%Y%m%d}.xlsx")
 
 
 @require_GET
