@@ -15,6 +15,12 @@ from chidao.directives.timeliness import Today, colour_of, is_stale, rollup, tim
 from chidao.org.permissions import Action, can, check, visible_tasks, visible_units
 
 PAGE_SIZE = 50
+# What a row of the list shows (``_task_rows.html``), fetched for its page and nothing more.
+ROW_FIELDS = (
+    "content", "state", "deadline", "original_deadline", "completed_on", "extension_count",
+    "directive__number", "directive__symbol", "directive__meeting_name", "directive__issued_on",
+    "directive__is_confidential", "lead_unit__name", "specialist__full_name",
+)  # fmt: skip
 
 
 @require_GET
@@ -26,7 +32,7 @@ def task_list(request):
     tasks = form.tasks(today)
     if request.GET.get("format") == "xlsx":
         return export_tasks(request, tasks, today)
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(tasks.only(*ROW_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(task, timeliness_of(task, today), colour_of(task, today)) for task in page]
     query = form.query_string()
     context = {"form": form, "page": page, "rows": rows, "query": query}
