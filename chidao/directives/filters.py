@@ -148,9 +148,10 @@ class TaskFilterForm(StepForm):
         # Dissolved units keep their tasks, so a link to their figures must still filter.
         units = permissions.visible_units(person).order_by("depth", "sort_order", "sort_key")
         fetched = list(units.only("pk", "name", "short_name", "kind"))
+        unit_choices = choices_once(self.fields["unit"], fetched)
         for name in ("unit", "scope", "assigner", "cooperating"):
             self.fields[name].queryset = units
-            self.fields[name].choices = choices_once(self.fields[name], fetched)
+            self.fields[name].choices = unit_choices
         self.fields["division"].queryset = units.filter(kind=UnitKind.OFFICE_DIVISION)
         self.fields["division"].choices = choices_once(
             self.fields["division"], [u for u in fetched if u.kind == UnitKind.OFFICE_DIVISION]
@@ -163,10 +164,9 @@ class TaskFilterForm(StepForm):
             memberships__role=Role.SPECIALIST, memberships__is_active=True
         ).distinct()
         for name in self.GRID:
-            if isinstance(self.fields[name].widget, forms.Select):
-                widget = self.fields[name].widget
-                quick = QuickSelect(attrs=widget.attrs, choices=self.fields[name].choices)
-                self.fields[name].widget = quick
+            field = self.fields[name]
+            if isinstance(field.widget, forms.Select):
+                field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.choices)
         # A unit's tasks carry the block of the committee above it, which it may not "see".
         above = {pk for j in permissions.jurisdictions(person) for pk in j.root.ancestor_ids()}
         self.fields["sector_block"].queryset = SectorBlock.objects.filter(

@@ -350,6 +350,18 @@ def test_timeliness_is_judged_on_the_day_the_list_is_opened(client, people, boar
         )
 
 
+def test_the_unit_filters_escape_unit_names_and_keep_the_choice(client, org, people, board):
+    odd = make_unit(org.province, UnitKind.DEPARTMENT, 'Sở <script>alert("x")</script> & Co')
+    client.force_login(people.office_leader)
+    html = client.get(f"{LIST}?unit={odd.pk}").content.decode()
+    assert "<script>alert" not in html
+    escaped = escape(odd.name)
+    # Offered in each of the four unit filters, and chosen in the one the query names.
+    assert html.count(f">{escaped}</option>") == 4
+    assert html.count(f'<option value="{odd.pk}" selected>{escaped}</option>') == 1
+    assert f'<option value="{org.finance.pk}" selected>' not in html
+
+
 def test_a_filter_never_reaches_beyond_what_the_person_sees(client, org, people, board):
     # Sở Tài chính's staff filtering by its own unit with subunits: its tasks, no more.
     query = f"unit={org.finance.pk}&subunits=on"
