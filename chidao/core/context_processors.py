@@ -14,7 +14,7 @@ def navigation(request):
         ("tasks", reverse("directives:task_list"), _("Tasks")),
         ("dashboard", reverse("dashboard"), _("Statistics")),
     ]
-    if permissions.issuing_committees(person).exists():
+    if permissions.may_enter_directives(person):
         items.append(("enter", reverse("directives:directive_create"), _("Enter a directive")))
     items += [
         ("units", reverse("org:unit_list"), _("Units")),

@@ -11,7 +11,18 @@ from django.utils.safestring import mark_safe
 
 
 class QuickSelect(forms.Select):
-    """A single-choice ``<select>`` built as one string, the same markup as Django's."""
+    """A single-choice ``<select>`` built as one string, the same markup as Django's.
+
+    Its choices are (value, label) pairs, kept as given: Django normalises them again on every
+    assignment, which for a province's units costs more than rendering them."""
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        self._choices = list(value)
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)

@@ -62,6 +62,11 @@ EXTENDED = [
 ]
 
 
+def _holding(people, role: Role):
+    """The people who hold ``role`` now."""
+    return people.filter(memberships__role=role, memberships__is_active=True).distinct()
+
+
 class TaskFilterForm(StepForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     state = forms.MultipleChoiceField(
@@ -148,30 +153,35 @@ class TaskFilterForm(StepForm):
         # Dissolved units keep their tasks, so a link to their figures must still filter.
         units = permissions.visible_units(person).order_by("depth", "sort_order", "sort_key")
         fetched = list(units.only("pk", "name", "short_name", "kind"))
-        unit_choices = choices_once(self.fields["unit"], fetched)
-        for name in ("unit", "scope", "assigner", "cooperating"):
-            self.fields[name].queryset = units
-            self.fields[name].choices = unit_choices
-        self.fields["division"].queryset = units.filter(kind=UnitKind.OFFICE_DIVISION)
-        self.fields["division"].choices = choices_once(
-            self.fields["division"], [u for u in fetched if u.kind == UnitKind.OFFICE_DIVISION]
-        )
+        divisions = [u for u in fetched if u.kind == UnitKind.OFFICE_DIVISION]
         people = permissions.visible_people(person).filter(is_active=True)
-        self.fields["leader"].queryset = people.filter(
-            memberships__role=Role.COMMITTEE_LEADER, memberships__is_active=True
-        ).distinct()
-        self.fields["specialist"].queryset = people.filter(
-            memberships__role=Role.SPECIALIST, memberships__is_active=True
-        ).distinct()
-        for name in self.GRID:
-            field = self.fields[name]
-            if isinstance(field.widget, forms.Select):
-                field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.choices)
+        leaders = _holding(people, Role.COMMITTEE_LEADER)
+        specialists = _holding(people, Role.SPECIALIST)
         # A unit's tasks carry the block of the committee above it, which it may not "see".
         above = {pk for j in permissions.jurisdictions(person) for pk in j.root.ancestor_ids()}
-        self.fields["sector_block"].queryset = SectorBlock.objects.filter(
-            Q(committee__in=units) | Q(committee__in=above)
+        blocks = SectorBlock.objects.filter(Q(committee__in=units) | Q(committee__in=above))
+        # The querysets check a submitted value; the choices are shown from rows fetched once
+        # (the four unit filters offer the same units).
+        unit_choices = choices_once(self.fields["unit"], fetched)
+        offered = {
+            name: (units, unit_choices) for name in ("unit", "scope", "assigner", "cooperating")
+        }
+        offered["division"] = (
+            units.filter(kind=UnitKind.OFFICE_DIVISION),
+            choices_once(self.fields["division"], divisions),
         )
+        for name, queryset in (
+            ("leader", leaders), ("specialist", specialists), ("sector_block", blocks)
+        ):  # fmt: skip
+            offered[name] = (queryset, choices_once(self.fields[name], queryset))
+        for name, (queryset, choices) in offered.items():
+            field = self.fields[name]
+            field.queryset = queryset
+            field.widget = QuickSelect(attrs=field.widget.attrs, choices=choices)
+        for name in self.GRID:
+            field = self.fields[name]
+            if name not in offered and isinstance(field.widget, forms.Select):
+                field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.choices)
 
     GRID = (
         "unit", "leader", "specialist", "division", "sector_block", "kind", "confidential",

@@ -2,20 +2,23 @@
 
 A summary over many tasks (a home page's table, a viewer's official figures, the board, the
 dashboard) is kept in the cache under the *stamp* of the data it was computed from (``stamp``:
-today's date, the newest change of any task and of any unit, the newest timeline step). Any
-change anywhere gives a new stamp, so a figure is never older than the data; until then,
-everyone asking for the same summary shares one computation. ``CHIDAO_BOARD_CACHE_SECONDS``
-bounds how long one is kept (0: computed on every request).
+today's date, the newest change of any task and of any unit, the newest timeline step, and on
+PostgreSQL the change counter). Any change anywhere gives a new stamp, so a figure is never
+older than the data; until then, everyone asking for the same summary shares one computation.
+``CHIDAO_BOARD_CACHE_SECONDS`` bounds how long one is kept (0: computed on every request).
 """
 
 import hashlib
+import re
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, connections
+from django.db.backends.signals import connection_created
 from django.db.models import Max
+from django.dispatch import receiver
 
 from chidao.core import clock
 from chidao.directives.models import Task, TaskEvent
@@ -23,13 +26,14 @@ from chidao.org.models import Unit
 
 
 def stamp() -> str:
-    """Three indexed MAX queries, and on PostgreSQL the current snapshot.
+    """Three indexed MAX queries, and on PostgreSQL the change counter.
 
     The newest event's id as well as the newest change's time: ids only grow, whatever the
     clocks of several app servers say. But ids and times are given when a row is written, not
-    when it commits: a step that began earlier and commits later moves neither. PostgreSQL's
-    snapshot (the transactions still in progress) changes when it commits, so it is part of the
-    stamp there; SQLite has one writer at a time, and commits come in the order of their ids.
+    when it commits: a step that began earlier and commits later moves neither. On PostgreSQL
+    the counter moves after every commit that wrote to the tables figures come from
+    (``count_changes``); SQLite has one writer at a time, and commits come in the order of
+    their ids.
     """
     tasks = Task.objects.aggregate(newest=Max("updated"))["newest"]
     units = Unit.objects.aggregate(newest=Max("updated"))["newest"]
@@ -38,9 +42,58 @@ def stamp() -> str:
     parts = [clock.today().isoformat(), *times, str(event or 0)]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT txid_current_snapshot()::text")
-            parts.append(cursor.fetchone()[0])
+            cursor.execute(f"SELECT last_value, is_called FROM {CHANGES}")  # noqa: S608
+            last, called = cursor.fetchone()
+            parts.append(f"{last}{'+' if called else ''}")
     return ":".join(parts)
+
+
+# --- The change counter (PostgreSQL) --------------------------------------------------------------
+# A sequence moved once after each committed transaction that wrote to the tables figures are
+# counted from. Moved after the commit, never before, so whoever reads the new value also sees
+# the data; and only by writes to these tables, so other work on the server keeps the caches.
+CHANGES = "chidao_changes"
+_FIGURE_WRITE = re.compile(
+    r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"(?:directives|org|workdays)_', re.IGNORECASE
+)
+
+
+def create_counter(using: str = "default", **kwargs) -> None:
+    """After every ``migrate`` (``post_migrate``, as Django creates its permissions): the
+    sequence, if it is not there yet."""
+    with connections[using].cursor() as cursor:
+        if cursor.db.vendor == "postgresql":
+            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {CHANGES}")
+
+
+@receiver(connection_created)
+def count_changes(sender, connection, **kwargs):
+    """Every connection to PostgreSQL notes its writes (an execute wrapper: the ORM's, the
+    admin's and raw SQL's alike)."""
+    if connection.vendor == "postgresql" and _note_write not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_note_write)
+
+
+def _note_write(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if _FIGURE_WRITE.match(sql):
+        wrapper = context["connection"]
+        wrapper.chidao_changed = True
+        if wrapper.in_atomic_block:
+            wrapper.on_commit(lambda: _move_counter(wrapper), robust=True)
+        elif wrapper.get_autocommit():
+            _move_counter(wrapper)
+        # A transaction managed by hand (set_autocommit(False)) is not the product's way: its
+        # commit is seen through the maxima above.
+    return result
+
+
+def _move_counter(wrapper) -> None:
+    """Once per commit, however many writes it held."""
+    if getattr(wrapper, "chidao_changed", False):
+        wrapper.chidao_changed = False
+        with wrapper.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [CHANGES])
 
 
 def remember(fresh: str, key: str, compute: Callable):

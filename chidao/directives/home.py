@@ -31,12 +31,12 @@ from chidao.directives.models import (
     State,
     Task,
 )
+from chidao.directives.rows import TaskRow
 from chidao.directives.timeliness import (
     GROUP_TIMELINESS,
     WORKING_STATES,
     Timeliness,
     Today,
-    colour_of,
     countable,
     counted,
     counting_aggregates,
@@ -44,7 +44,6 @@ from chidao.directives.timeliness import (
     returned_q,
     scope_q,
     stale_q,
-    timeliness_of,
     timeliness_q,
 )
 from chidao.org.models import (
@@ -165,8 +164,8 @@ class HomeDay(Today):
 
 def _shelf(key, title, qs, params: dict, today: HomeDay, order=BY_DEADLINE) -> Shelf:
     qs = qs.order_by(*order)
-    tasks = qs.select_related("lead_unit", "directive")[:LIMIT]
-    rows = [(t, timeliness_of(t, today), colour_of(t, today)) for t in tasks]
+    tasks = qs.select_related("lead_unit").only(*TaskRow.FIELDS)[:LIMIT]
+    rows = TaskRow.many(tasks, today)
     return Shelf(key, title, freshness.count(today.fresh, qs), rows, query(**params))
 
 
@@ -233,9 +232,9 @@ def shares_shelf(unit: Unit, today: Today) -> Shelf:
     shelf = _shelf("cooperating", _("We cooperate"), tasks,
                    {"cooperating": unit.pk, "share": "pending"}, today)  # fmt: skip
     shelf.kind = "shares"
-    shares = Cooperation.objects.filter(unit=unit, task__in=[t.pk for t, _t, _c in shelf.rows])
+    shares = Cooperation.objects.filter(unit=unit, task__in=[row.task.pk for row in shelf.rows])
     by_task = {share.task_id: share for share in shares}
-    for task, _timeliness, _colour in shelf.rows:
+    for task in (row.task for row in shelf.rows):
         share = task.share = by_task[task.pk]
         form = CooperationForm(prefix=f"cooperation-{share.pk}", initial={"status": share.status})
         form.fields["status"].widget.attrs["class"] = "form-select form-select-sm"

@@ -120,7 +120,6 @@ def subject(notification: Notification) -> str:
 
 def context(notification: Notification) -> dict:
     """Everything the digest templates show, with absolute links (``SITE_URL``)."""
-    from chidao.directives.timeliness import timeliness_label
     from chidao.notifications.transports.content import summary
 
     site = settings.SITE_URL
@@ -137,13 +136,13 @@ def context(notification: Notification) -> dict:
                         "url": f"{task_list}?{shelf.more}" if shelf.more else "",
                         "rows": [
                             {
-                                "content": Truncator(task.content).chars(CONTENT_CHARS),
-                                "lead_unit": task.lead_unit.name,
-                                "deadline": task.deadline,
-                                "timeliness": timeliness_label(task, timeliness),
-                                "url": site + reverse("directives:task_detail", args=[task.pk]),
+                                "content": row.content(CONTENT_CHARS),
+                                "lead_unit": row.task.lead_unit.name,
+                                "deadline": row.task.deadline,
+                                "timeliness": row.words,
+                                "url": site + row.url,
                             }
-                            for task, timeliness, _colour in shelf.rows
+                            for row in shelf.rows
                         ],
                     }
                     for shelf in shelves

@@ -514,6 +514,16 @@ def issuing_committees(person: Person):
     return Unit.objects.filter(pk__in=pks, kind=UnitKind.COMMITTEE)
 
 
+def may_enter_directives(person: Person) -> bool:
+    """Whether ``issuing_committees`` holds any: the menu asks on every page, and the roots are
+    already in hand."""
+    if person.is_authenticated and person.is_superuser:
+        return issuing_committees(person).exists()
+    return any(
+        j.role in CHECKERS and j.root.kind == UnitKind.COMMITTEE for j in jurisdictions(person)
+    )
+
+
 def _task_rules():
     from chidao.directives.models import Cooperation, Difficulty, Directive, Task
 

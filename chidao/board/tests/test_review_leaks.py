@@ -207,7 +207,7 @@ def test_the_home_panels_list_only_tasks_the_person_may_see(world, people, who):
         panels = home.panels(person)
     for panel in panels:
         for shelf in panel.shelves:
-            assert {t.pk for t, _t, _c in shelf.rows} <= _pks(visible), (panel.key, shelf.key)
+            assert {row.task.pk for row in shelf.rows} <= _pks(visible), (panel.key, shelf.key)
             assert shelf.count <= visible.count(), (panel.key, shelf.key)
         if panel.table is not None:
             seen_units = set(visible.values_list("lead_unit", flat=True))

@@ -372,6 +372,12 @@ class Cooperation(models.Model):
         indexes = [
             # "Tasks we cooperate on" for a unit.
             models.Index(fields=["unit", "status"], name="cooperation_unit_status_idx"),
+            # What a unit still owes (the "we cooperate" shelf): most shares are done.
+            models.Index(
+                fields=["unit", "task"],
+                condition=~models.Q(status=CooperationStatus.DONE),
+                name="cooperation_owed_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,16 +5,19 @@ stamp's newest event tells them apart, as it does between app servers whose cloc
 """
 
 import datetime
+import threading
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from chidao.directives import actions, freshness
 from chidao.directives.actions import TaskSpec
 from chidao.directives.home import panels
+from chidao.directives.models import State, Task
 from chidao.directives.tests.conftest import issue
+from chidao.notifications.models import Notification
 from chidao.org.models import Person
 
 NOW = datetime.datetime(2026, 4, 20, 3, tzinfo=datetime.UTC)
@@ -91,18 +94,104 @@ def test_with_no_keeping_every_request_counts(org, people, frozen):
     assert len(calls) == 2
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's concurrent writers")
+POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's concurrent writers"
+)
+
+
+def _in_another_request(write, written: threading.Event, release: threading.Event):
+    """``write()`` in a transaction of another thread (its own connection, as another request
+    or app server has), kept open until ``release``."""
+
+    def run():
+        try:
+            with transaction.atomic():
+                write()
+                written.set()
+                release.wait(10)
+        finally:
+            written.set()
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@POSTGRESQL
 @pytest.mark.django_db(transaction=True)
 def test_a_change_committed_after_a_later_one_still_changes_the_stamp(org, people, task):
     """Ids and times are given when rows are written: a step that began first and commits last
     moves no maximum. The stamp changes all the same when it commits."""
-    other = connections.create_connection("default")
+    written, release = threading.Event(), threading.Event()
+    thread = _in_another_request(
+        lambda: Task.objects.filter(pk=task.pk).update(state=State.RECEIVED), written, release
+    )
     try:
-        other.set_autocommit(False)
-        with other.cursor() as cursor:  # begun, written, not yet committed
-            cursor.execute("UPDATE directives_task SET state = 'received' WHERE id = %s", [task.pk])
+        assert written.wait(10)
         while_open = freshness.stamp()
-        other.commit()
-        assert freshness.stamp() != while_open
     finally:
-        other.close()
+        release.set()
+        thread.join(10)
+    assert Task.objects.get(pk=task.pk).state == State.RECEIVED  # committed
+    assert freshness.stamp() != while_open
+
+
+@POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_work_elsewhere_on_the_server_keeps_the_stamp(org, people, task):
+    """A transaction that writes nothing figures are counted from (a session, a notification,
+    another database on the same server) begins and ends without a new stamp: the caches stay
+    warm on a busy server."""
+    before = freshness.stamp()
+    written, release = threading.Event(), threading.Event()
+
+    def elsewhere():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT txid_current()")  # a transaction id, as any write takes
+        Notification.objects.filter(pk=-1).update(read_at=None)
+
+    thread = _in_another_request(elsewhere, written, release)
+    try:
+        assert written.wait(10)
+        assert freshness.stamp() == before
+    finally:
+        release.set()
+        thread.join(10)
+    assert freshness.stamp() == before
+
+
+@POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_the_counter_moves_after_the_commit_not_before(org, people, task):
+    """Whoever reads the new stamp sees the data it stands for; a rolled-back change moves
+    nothing."""
+    written, release = threading.Event(), threading.Event()
+    thread = _in_another_request(
+        lambda: Task.objects.filter(pk=task.pk).update(progress_percent=42), written, release
+    )
+    try:
+        assert written.wait(10)
+        counter = _counter()
+        assert Task.objects.get(pk=task.pk).progress_percent != 42
+    finally:
+        release.set()
+        thread.join(10)
+    assert _counter() != counter
+    moved = _counter()
+
+    def rolled_back():
+        with transaction.atomic():
+            Task.objects.filter(pk=task.pk).update(progress_percent=7)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        rolled_back()
+    assert _counter() == moved
+    assert Task.objects.get(pk=task.pk).progress_percent == 42
+
+
+def _counter() -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_value, is_called FROM {freshness.CHANGES}")  # noqa: S608
+        return cursor.fetchone()

@@ -152,7 +152,7 @@ def test_a_cooperating_unit_sees_the_shares_it_still_owes_with_their_state(
     client, org, people, homes
 ):
     shelf = shelf_of(panel(client, people.other_staff, f"unit-{org.health.pk}"), "cooperating")
-    shares = {task.content: task.share.status for task, _t, _c in shelf.rows}
+    shares = {row.task.content: row.task.share.status for row in shelf.rows}
     # Shares done and shares of closed tasks are no longer owed.
     assert shares == {
         "Phối hợp: chưa làm": CooperationStatus.ASSIGNED,
@@ -162,7 +162,7 @@ def test_a_cooperating_unit_sees_the_shares_it_still_owes_with_their_state(
     assert sorted(listed(client, shelf.more)) == sorted(shares)
     page = client.get("/").content.decode()
     assert vi("We cooperate") == "Chúng tôi phối hợp" and "Chúng tôi phối hợp" in page
-    for task, _t, _c in shelf.rows:
+    for task in (row.task for row in shelf.rows):
         action = reverse("directives:update_cooperation", args=[task.share.pk])
         assert f'action="{action}"' in page
 
@@ -170,7 +170,7 @@ def test_a_cooperating_unit_sees_the_shares_it_still_owes_with_their_state(
 def test_the_lead_unit_does_not_see_its_own_task_among_the_shares(client, org, people, homes):
     shelf = shelf_of(panel(client, people.unit_staff, f"unit-{org.finance.pk}"), "cooperating")
     # Sở Tài chính cooperates on the commune's task only; it leads the others.
-    assert [task.content for task, _t, _c in shelf.rows] == ["Phối hợp: đang làm"]
+    assert [row.task.content for row in shelf.rows] == ["Phối hợp: đang làm"]
 
 
 def test_every_number_on_a_cooperating_units_home_opens_exactly_its_tasks(
@@ -198,7 +198,7 @@ def test_the_share_is_marked_done_from_the_home_page_and_the_page_comes_back(
         EventKind.COOPERATION, people.other_staff, "done"
     )  # fmt: skip
     shelf = shelf_of(panel(client, people.other_staff, f"unit-{org.health.pk}"), "cooperating")
-    assert [task.content for task, _t, _c in shelf.rows] == ["Phối hợp: đang làm"]
+    assert [row.task.content for row in shelf.rows] == ["Phối hợp: đang làm"]
 
 
 def test_the_home_form_keeps_the_note_of_the_share(client, org, people, homes):
@@ -256,7 +256,7 @@ def test_the_viewer_sees_the_official_figures_of_his_scope(client, org, people, 
     assert found.statistics.counts == expected
     assert expected.total == 9 and expected.suspended == 1  # the cancelled task is not counted
     overdue = shelf_of(found, "overdue")
-    assert [task.content for task, _t, _c in overdue.rows] == ["Quá hạn của Sở Y tế"]
+    assert [row.task.content for row in overdue.rows] == ["Quá hạn của Sở Y tế"]
     page = client.get("/").content.decode()
     assert f'id="statistics-viewer-{org.province.pk}"' in page
 

@@ -24,6 +24,7 @@ from chidao.directives import actions
 from chidao.directives.actions import TaskSpec
 from chidao.directives.home import Panel, Shelf
 from chidao.directives.models import Attachment, DeadlineKind, Task
+from chidao.directives.rows import TaskRow
 from chidao.directives.tests.conftest import issue
 from chidao.directives.tests.test_files import pdf, upload
 from chidao.directives.timeliness import (
@@ -223,7 +224,7 @@ def test_the_task_page_the_list_the_directive_page_and_the_export_say_after_an_e
 
 def test_the_home_shelves_say_after_an_extension(finished):
     today = Today.now(date=D(2026, 5, 15))
-    rows = [(t, timeliness_of(t, today), "blue") for t in finished.values()]
+    rows = TaskRow.many(finished.values(), today)
     shelf = Shelf("done", "Xong", len(rows), rows, "")
     with translation.override("vi"):
         html = render_to_string(

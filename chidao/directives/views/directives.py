@@ -21,7 +21,8 @@ from chidao.directives.issue_forms import (
     new_rows,
 )
 from chidao.directives.models import DeadlineKind, Directive
-from chidao.directives.timeliness import Today, colour_of, timeliness_of
+from chidao.directives.rows import TaskRow
+from chidao.directives.timeliness import Today
 from chidao.org import permissions
 from chidao.org.models import Unit
 
@@ -179,7 +180,7 @@ def directive_detail(request, pk: int):
     today = Today.now()
     context = {
         "directive": directive,
-        "rows": [(t, timeliness_of(t, today), colour_of(t, today)) for t in tasks],
+        "rows": TaskRow.many(tasks, today),
         "files": directive.attachments.filter(task__isnull=True),
     }
     return render(request, "directives/directive_detail.html", context)

@@ -11,15 +11,17 @@ from chidao.directives import actions, forms
 from chidao.directives.export import xlsx_response
 from chidao.directives.filters import TaskFilterForm
 from chidao.directives.models import LEVEL_ORDER, Decision, Task
+from chidao.directives.rows import TaskRow
 from chidao.directives.timeliness import Today, colour_of, is_stale, rollup, timeliness_of
+from chidao.org.models import Person
 from chidao.org.permissions import Action, can, check, visible_tasks, visible_units
 
 PAGE_SIZE = 50
 # What a row of the list shows (``_task_rows.html``), fetched for its page and nothing more.
 ROW_FIELDS = (
-    "content", "state", "deadline", "original_deadline", "completed_on", "extension_count",
+    *TaskRow.FIELDS,
     "directive__number", "directive__symbol", "directive__meeting_name", "directive__issued_on",
-    "directive__is_confidential", "lead_unit__name", "specialist__full_name",
+    "directive__is_confidential", "specialist__full_name",
 )  # fmt: skip
 
 
@@ -33,7 +35,7 @@ def task_list(request):
     if request.GET.get("format") == "xlsx":
         return export_tasks(request, tasks, today)
     page = Paginator(tasks.only(*ROW_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(task, timeliness_of(task, today), colour_of(task, today)) for task in page]
+    rows = TaskRow.many(page, today)
     query = form.query_string()
     context = {"form": form, "page": page, "rows": rows, "query": query}
     urge_unit = form.urge_all_unit()
@@ -54,6 +56,20 @@ def task_list(request):
         query = form.query_string(page=page.number)
     response["HX-Push-Url"] = f"{request.path}?{query}" if query else request.path
     return response
+
+
+def _fetch_people(task: Task) -> None:
+    """The directing leader, the specialist, the signer and the meeting's chair, in one query."""
+    directive = task.directive
+    links = (
+        (task, "directing_leader"), (task, "specialist"),
+        (directive, "signer"), (directive, "meeting_chair"),
+    )  # fmt: skip
+    people = Person.objects.in_bulk({getattr(obj, f"{name}_id") for obj, name in links} - {None})
+    for obj, name in links:
+        person = people.get(getattr(obj, f"{name}_id"))
+        if person is not None:
+            setattr(obj, name, person)
 
 
 def export_tasks(request, tasks, today: Today):
@@ -81,17 +97,10 @@ def render_task(request, task: Task, failed=None, status: int = 200):
     # ones), the others behind "show all".
     fold_after, fold_events_after = 5, 10
 
-    task = Task.objects.select_related(
-        "directive__signer",
-        "directive__meeting_chair",
-        "lead_unit",
-        "assigner_unit",
-        "directing_leader",
-        "specialist",
-        "sector_block",
-        "parent",
-        "series",
-    ).get(pk=task.pk)
+    # Few joins: PostgreSQL plans a ten-table join for longer than it runs it. The people the
+    # page names come in one more query; the rarer links (block, parent, series) when shown.
+    task = Task.objects.select_related("directive", "lead_unit", "assigner_unit").get(pk=task.pk)
+    _fetch_people(task)
     person = request.user
     today = Today.now()
     failed_key, failed_form = failed or (None, None)
@@ -199,7 +208,7 @@ def render_task(request, task: Task, failed=None, status: int = 200):
         "directive_files": task.directive.attachments.filter(task__isnull=True),
         "extensions": extensions,
         "difficulties": difficulties,
-        "children": [(c, timeliness_of(c, today), colour_of(c, today)) for c in children],
+        "children": TaskRow.many(children, today),
         # The task a part came from is named only to those who may see it.
         "parent_visible": task.parent_id is not None and can(person, Action.VIEW, task.parent),
         "series_visible": task.series_id is not None and can(person, Action.VIEW, task.series),

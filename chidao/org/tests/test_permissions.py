@@ -154,6 +154,17 @@ def test_visible_people(people, persona):
     assert seen == {getattr(people, name) for name in VISIBLE_PEOPLE[persona]}
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_menu_offers_entering_directives_exactly_to_who_may(people, persona):
+    person = Person.objects.get(pk=getattr(people, persona).pk)
+    may = permissions.issuing_committees(person).exists()
+    assert permissions.may_enter_directives(person) is may
+    # The Office's checkers, of this province, of the commune's apparatus or of the other one.
+    checkers = {"office_leader", "division_head", "specialist", "specialist_th",
+                "commune_specialist", "outsider"}  # fmt: skip
+    assert may is (persona in checkers)
+
+
 def test_staff_of_another_unit_do_not_see_finance(org, people):
     seen = set(permissions.visible_units(people.other_staff))
     assert org.finance not in seen
