@@ -13,8 +13,9 @@ from django.utils.safestring import mark_safe
 class QuickSelect(forms.Select):
     """A single-choice ``<select>`` built as one string, the same markup as Django's.
 
-    Its choices are (value, label) pairs, kept as given: Django normalises them again on every
-    assignment, which for a province's units costs more than rendering them."""
+    Its choices are (value, label) pairs, kept as given and read when it is rendered: Django
+    normalises them again on every assignment, which for a province's units costs more than
+    rendering them."""
 
     @property
     def choices(self):
@@ -22,7 +23,7 @@ class QuickSelect(forms.Select):
 
     @choices.setter
     def choices(self, value):
-        self._choices = list(value)
+        self._choices = value
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)
@@ -46,3 +47,14 @@ def choices_once(field: forms.ModelChoiceField, objects) -> list[tuple]:
     same units cost one query, not one each."""
     empty = [("", field.empty_label)] if field.empty_label is not None else []
     return empty + [(obj.pk, escape(field.label_from_instance(obj))) for obj in objects]
+
+
+class LazyChoices:
+    """``choices_once`` of a queryset, fetched when a select shows them: a request that renders
+    no form (an export, the rows htmx swaps) does not ask for them."""
+
+    def __init__(self, field: forms.ModelChoiceField, queryset):
+        self.field, self.queryset = field, queryset
+
+    def __iter__(self):
+        return iter(choices_once(self.field, self.queryset))

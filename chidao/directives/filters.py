@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from chidao.core.widgets import QuickSelect, choices_once
+from chidao.core.widgets import LazyChoices, QuickSelect, choices_once
 from chidao.directives.forms import DATE, StepForm
 from chidao.directives.models import (
     OPEN_STATES,
@@ -173,7 +173,7 @@ class TaskFilterForm(StepForm):
         for name, queryset in (
             ("leader", leaders), ("specialist", specialists), ("sector_block", blocks)
         ):  # fmt: skip
-            offered[name] = (queryset, choices_once(self.fields[name], queryset))
+            offered[name] = (queryset, LazyChoices(self.fields[name], queryset))
         for name, (queryset, choices) in offered.items():
             field = self.fields[name]
             field.queryset = queryset
