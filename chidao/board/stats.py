@@ -8,13 +8,12 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
-from chidao.core import clock
+from chidao.core import clock, replica
 from chidao.core.text import vi_sort_key
 from chidao.directives import freshness
 from chidao.directives.models import OPEN_STATES, DirectiveKind, EventKind, Task, TaskEvent
@@ -273,5 +272,5 @@ def cached_build(person, scope: Scope) -> Dashboard:
     board = cache.get(key)
     if board is None:
         board = build(person, scope)
-        cache.set(key, board, settings.CHIDAO_BOARD_CACHE_SECONDS)
+        cache.set(key, board, replica.keep_seconds())
     return board

@@ -21,6 +21,16 @@ def configured() -> bool:
     return REPLICA in settings.DATABASES
 
 
+def keep_seconds() -> int:
+    """How long a summary computed now may be kept. The stamp it is kept under is read from
+    the primary; a replica may not have caught up with it yet, so what is read from one is
+    kept no longer than the replica may lag."""
+    seconds = settings.CHIDAO_BOARD_CACHE_SECONDS
+    if _reading_from_replica.get():
+        return min(seconds, settings.CHIDAO_REPLICA_LAG_SECONDS)
+    return seconds
+
+
 @contextlib.contextmanager
 def reading_from_replica():
     token = _reading_from_replica.set(True)

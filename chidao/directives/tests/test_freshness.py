@@ -12,6 +12,7 @@ import time_machine
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from chidao.conftest import PASSWORD
 from chidao.directives import actions, freshness
 from chidao.directives.actions import TaskSpec
 from chidao.directives.home import panels
@@ -195,3 +196,42 @@ def _counter() -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT last_value, is_called FROM {freshness.CHANGES}")  # noqa: S608
         return cursor.fetchone()
+
+
+@pytest.mark.parametrize(
+    ("sql", "writes"),
+    [
+        ('UPDATE "directives_task" SET "state" = %s WHERE "directives_task"."id" = %s', True),
+        ('INSERT INTO "directives_taskevent" ("task_id") VALUES (%s)', True),
+        ('DELETE FROM "directives_cooperation" WHERE "id" IN (%s)', True),
+        ('UPDATE "org_membership" SET "is_active" = false', True),
+        ('INSERT INTO "workdays_calendaradjustment" ("date") VALUES (%s)', True),
+        ("update directives_task set progress_percent = 5 where id = 1", True),
+        ('WITH x AS (SELECT 1) UPDATE public."directives_task" SET "state" = %s', True),
+        ("TRUNCATE directives_task", True),
+        ('SELECT "directives_task"."id" FROM "directives_task" FOR UPDATE', False),
+        ('UPDATE "django_session" SET "session_data" = %s', False),
+        ('UPDATE "notifications_notification" SET "read_at" = %s', False),
+        ('UPDATE "org_person" SET "last_login" = %s WHERE "org_person"."id" = %s', False),
+        ('UPDATE "org_person" SET "full_name" = %s WHERE "org_person"."id" = %s', True),
+    ],
+)
+def test_which_statements_move_the_counter(sql, writes):
+    assert freshness.writes_figures(sql) is writes
+
+
+@POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_writes_outside_a_transaction_and_raw_sql_move_the_counter_and_signing_in_does_not(
+    client, org, people, task
+):
+    before = _counter()
+    Task.objects.filter(pk=task.pk).update(progress_percent=11)  # autocommit
+    after_orm = _counter()
+    assert after_orm != before
+    with connection.cursor() as cursor:
+        cursor.execute("update directives_task set progress_percent = 12 where id = %s", [task.pk])
+    after_raw = _counter()
+    assert after_raw != after_orm
+    assert client.login(username=people.unit_staff.username, password=PASSWORD)
+    assert _counter() == after_raw
