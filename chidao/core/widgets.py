@@ -30,23 +30,41 @@ class QuickSelect(forms.Select):
         final_attrs["name"] = name
         if self.is_required:
             final_attrs["required"] = True
-        chosen = {str(v) for v in self.format_value(value)}
-        options = []
-        for key, label in self.choices:
-            key = str(key)
-            selected = " selected" if key in chosen else ""
-            options.append(
-                f'<option value="{escape(key)}"{selected}>{conditional_escape(label)}</option>'
+        choices = self.choices
+        if isinstance(choices, LazyChoices):
+            choices = choices.options
+        if not isinstance(choices, Options):
+            choices = Options(choices)
+        options = choices.html(str(v) for v in self.format_value(value))
+        # Every part is escaped: the keys and labels (``Options``), and flatatt's attributes.
+        return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")  # noqa: S308
+
+
+class Options(list):
+    """(value, label) pairs whose ``<option>`` markup is built once, however many selects show
+    them (the list's four unit filters offer the same few hundred units)."""
+
+    _html = None
+
+    def html(self, chosen) -> str:
+        if self._html is None:
+            self._html = "".join(
+                f'<option value="{escape(key)}">{conditional_escape(label)}</option>'
+                for key, label in self
             )
-        # Every part above is escaped: the keys and labels, and flatatt's attributes.
-        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")  # noqa: S308
+        html = self._html
+        for key in set(chosen):
+            # Values are unique, so the option's opening tag is found once at most.
+            opening = f'<option value="{escape(key)}">'
+            html = html.replace(opening, f'{opening[:-1]} selected>', 1)
+        return html
 
 
-def choices_once(field: forms.ModelChoiceField, objects) -> list[tuple]:
+def choices_once(field: forms.ModelChoiceField, objects) -> "Options":
     """The field's choices from objects already fetched, so that several fields offering the
     same units cost one query, not one each."""
     empty = [("", field.empty_label)] if field.empty_label is not None else []
-    return empty + [(obj.pk, escape(field.label_from_instance(obj))) for obj in objects]
+    return Options(empty + [(obj.pk, field.label_from_instance(obj)) for obj in objects])
 
 
 class LazyChoices:
@@ -55,6 +73,15 @@ class LazyChoices:
 
     def __init__(self, field: forms.ModelChoiceField, queryset):
         self.field, self.queryset = field, queryset
+        self._options = None
+
+    @property
+    def options(self) -> Options:
+        # Read twice per render (Django's select asks for the first choice to decide on
+        # ``required``): fetched once.
+        if self._options is None:
+            self._options = choices_once(self.field, self.queryset)
+        return self._options
 
     def __iter__(self):
-        return iter(choices_once(self.field, self.queryset))
+        return iter(self.options)
