@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "chidao.core.middleware.BodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "chidao.core.replica.ReadYourWritesMiddleware",
 ]
@@ -215,6 +216,9 @@ CHIDAO_BOARD_CACHE_SECONDS = env_int("CHIDAO_BOARD_CACHE_SECONDS", 300)
 CHIDAO_BOARD_POLL_SECONDS = env_int("CHIDAO_BOARD_POLL_SECONDS", 10)
 # Attached files: largest size, in megabytes.
 CHIDAO_UPLOAD_MAX_MB = env_int("CHIDAO_UPLOAD_MAX_MB", 20)
+# The largest request body (all the files of one form together): a larger one is refused by its
+# declared length before it is read. The reverse proxy should refuse the same.
+CHIDAO_REQUEST_MAX_MB = env_int("CHIDAO_REQUEST_MAX_MB", 100)
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 
 
@@ -42,3 +43,29 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class BodyLimitMiddleware:
+    """Answer 413 to a request whose declared body is larger than ``CHIDAO_REQUEST_MAX_MB``,
+    before a byte of it is read.
+
+    Django keeps uploaded files on disk past 2.5 MB, so a large body costs disk and time, not
+    memory; refusing it by its ``Content-Length`` costs neither. A body without a length
+    (chunked) is read by Django as empty. The reverse proxy should refuse the same size first
+    (nginx: ``client_max_body_size``), as the README says.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        limit = settings.CHIDAO_REQUEST_MAX_MB * 1024 * 1024
+        if declared > limit:
+            return render(
+                request, "413.html", {"max_mb": settings.CHIDAO_REQUEST_MAX_MB}, status=413
+            )
+        return self.get_response(request)

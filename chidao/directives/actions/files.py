@@ -21,7 +21,13 @@ def check_upload(upload) -> str:
         )
     if upload.size == 0:
         raise ValidationError(_("%(name)s is empty.") % {"name": upload.name}, code="empty")
-    kind = filetypes.detect(upload, upload.name)
+    try:
+        kind = filetypes.detect(upload, upload.name)
+    except filetypes.RefusedError as refused:
+        raise ValidationError(
+            _("%(name)s is refused: %(reason)s") % {"name": upload.name, "reason": refused},
+            code="archive",
+        ) from None
     if kind is None:
         raise ValidationError(
             _(
