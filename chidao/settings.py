@@ -4,6 +4,7 @@ Production is the default: DEBUG is off, HTTPS is assumed and a secret key is re
 demo (``make run``) and the tests opt out explicitly.
 """
 
+import datetime
 import json
 import re
 import secrets
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "chidao.board",
     "chidao.notifications",
     "chidao.demo",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "chidao.core.middleware.BodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "chidao.core.replica.ReadYourWritesMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "chidao.urls"
@@ -161,6 +164,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Sign-in: guessing stopped by account and by address (``chidao/org/signins.py``) -----------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked account or address first
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "chidao.org.signins.SignInHandler"
+AXES_LOCKOUT_CALLABLE = "chidao.org.signins.locked_out"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# An account is locked after this many wrong passwords in a row, for this many minutes (0: until
+# an administrator unlocks it, in the admin's list of people).
+AXES_FAILURE_LIMIT = env_int("CHIDAO_SIGN_IN_FAILURES_PER_ACCOUNT", 5)
+_cool_off = env_int("CHIDAO_SIGN_IN_LOCK_MINUTES", 30)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_cool_off) if _cool_off else None
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept, with its address and time
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Axes warns that locking by account alone lets an attacker rotate browsers: the address lock
+# of ``SignInHandler`` covers that.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Failures within an hour from one address (any accounts) after which it may not sign in.
+CHIDAO_SIGN_IN_FAILURES_PER_ADDRESS = env_int("CHIDAO_SIGN_IN_FAILURES_PER_ADDRESS", 50)
+# Behind reverse proxies, how many: the client's address is then read from X-Forwarded-For, as
+# the first of them wrote it (what a client writes there itself is never taken).
+CHIDAO_PROXY_COUNT = env_int("CHIDAO_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "chidao.org.signins.client_address"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -37,6 +37,14 @@ class ChidaoAdminSite(admin.AdminSite):
 
         return refuse_empty_to_field
 
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every list with a date hierarchy, ours and the libraries' (axes' sign-in logs), gets
+        # the one that refuses impossible dates instead of failing.
+        admin_class = admin_class or admin.ModelAdmin
+        if admin_class.date_hierarchy:
+            admin_class = type(admin_class.__name__, (SafeDateHierarchy, admin_class), {})
+        super().register(model_or_iterable, admin_class, **options)
+
 
 class IdAutocompleteSelect(AutocompleteSelect):
     """Django's autocomplete, which shows the chosen object by looking it up with the value as
@@ -63,3 +71,10 @@ class DateHierarchyChangeList(ChangeList):
             return super().get_filters(request)
         except (ValueError, OverflowError) as error:
             raise IncorrectLookupParameters(error) from error
+
+
+class SafeDateHierarchy:
+    """A model admin whose list is a ``DateHierarchyChangeList``."""
+
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList

@@ -56,7 +56,7 @@ class Options(list):
         for key in set(chosen):
             # Values are unique, so the option's opening tag is found once at most.
             opening = f'<option value="{escape(key)}">'
-            html = html.replace(opening, f'{opening[:-1]} selected>', 1)
+            html = html.replace(opening, f"{opening[:-1]} selected>", 1)
         return html
 
 

@@ -9,7 +9,6 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from chidao.core.admin_site import DateHierarchyChangeList
 from chidao.directives import actions
 from chidao.directives.models import (
     Attachment,
@@ -48,9 +47,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         visible = permissions.visible_tasks(request.user).values("pk")
         return super().get_queryset(request).filter(**{f"{self.task_field}__in": visible})
-
-    def get_changelist(self, request, **kwargs):
-        return DateHierarchyChangeList
 
 
 class CooperationInline(admin.TabularInline):

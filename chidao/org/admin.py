@@ -1,10 +1,12 @@
 """Administration of units, people, roles and follow assignments, limited to the admin's scope."""
 
+from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from chidao.core.admin_site import IdAutocompleteSelect
 from chidao.org import actions, permissions
@@ -149,9 +151,25 @@ class PersonAdmin(UserAdmin):
         (None, {"fields": ("username", "full_name", "email", "password1", "password2")}),
     )
     readonly_fields = ("last_login", "date_joined")
+    actions = ["unlock_sign_in"]
 
     def get_queryset(self, request):
         return permissions.visible_people(request.user)
+
+    @admin.action(description=_("Unlock sign-in (locked after wrong passwords)"))
+    def unlock_sign_in(self, request, queryset):
+        people = [p for p in queryset if permissions.can(request.user, Action.MANAGE, p)]
+        for person in people:
+            axes_reset(username=person.get_username())
+        self.message_user(
+            request,
+            ngettext(
+                "Sign-in unlocked for %(count)d person.",
+                "Sign-in unlocked for %(count)d people.",
+                len(people),
+            )
+            % {"count": len(people)},
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

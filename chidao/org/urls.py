@@ -9,4 +9,5 @@ urlpatterns = [
     path("units/<int:pk>/follow/", views.assign_follow, name="assign_follow"),
     path("people/", views.person_list, name="person_list"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("sign-ins/", views.sign_ins, name="sign_ins"),
 ]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chidao.core.text import fold
-from chidao.org import actions, permissions
+from chidao.org import actions, permissions, signins
 from chidao.org.forms import FollowForm
 from chidao.org.models import FollowAssignment, Membership, Person, Unit
 
@@ -110,3 +110,9 @@ def person_detail(request, pk):
         "followed": person.follow_assignments.filter(is_active=True).select_related("unit"),
     }
     return render(request, "org/person_detail.html", context)
+
+
+@login_required
+def sign_ins(request):
+    """Lần đăng nhập gần đây: the person's own sign-ins and failed attempts."""
+    return render(request, "org/sign_ins.html", {"rows": signins.recent(request.user)})

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from chidao.directives.models import Task
 from chidao.org import permissions
@@ -30,7 +31,11 @@ def test_every_role_has_someone_who_can_log_in(demo, client):
     for role in Role.values:
         membership = Membership.objects.filter(role=role, is_active=True).first()
         assert membership is not None, role
-        assert client.login(username=membership.person.username, password="Demo-2026-mat-khau")
+        assert client.login(
+            request=HttpRequest(),
+            username=membership.person.username,
+            password="Demo-2026-mat-khau",
+        )
         client.logout()
 
 

@@ -10,6 +10,7 @@ import threading
 import pytest
 import time_machine
 from django.db import connection, connections, transaction
+from django.http import HttpRequest
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from chidao.conftest import PASSWORD
@@ -233,5 +234,7 @@ def test_writes_outside_a_transaction_and_raw_sql_move_the_counter_and_signing_i
         cursor.execute("update directives_task set progress_percent = 12 where id = %s", [task.pk])
     after_raw = _counter()
     assert after_raw != after_orm
-    assert client.login(username=people.unit_staff.username, password=PASSWORD)
+    assert client.login(
+        request=HttpRequest(), username=people.unit_staff.username, password=PASSWORD
+    )
     assert _counter() == after_raw
