@@ -13,7 +13,7 @@ its address, browser and time; a person sees their own (``recent``).
 import datetime
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_client_username, get_cool_off
+from axes.helpers import get_cool_off
 from axes.models import AccessFailureLog, AccessLog
 from django.conf import settings
 from django.shortcuts import render
@@ -61,13 +61,11 @@ class SignInHandler(AxesDatabaseHandler):
 
 def locked_out(request, original_response=None, credentials=None):
     """The page a locked sign-in gets (429): which lock, for how long, and who can lift it."""
-    username = get_client_username(request, credentials) or ""
     by_address = not SignInHandler().account_is_locked(
         request, credentials
     ) and address_is_throttled(getattr(request, "axes_ip_address", None))
     cool_off = get_cool_off(request)
     context = {
-        "username": username,
         "by_address": by_address,
         "minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
         "address_minutes": int(ADDRESS_WINDOW.total_seconds() // 60),

@@ -199,6 +199,15 @@ def test_a_body_larger_than_the_limit_is_refused_in_vietnamese_before_it_is_read
     assert not Attachment.objects.exists()
 
 
+@pytest.mark.parametrize("declared", ["abc", "-5", ""])
+def test_a_malformed_length_is_not_refused_by_the_limit(client, people, declared):
+    """Only a declared length over the limit is refused here; a malformed one is the server's
+    and Django's to judge, and the page still answers."""
+    client.force_login(people.unit_staff)
+    response = client.get(reverse("home"), CONTENT_LENGTH=declared)
+    assert response.status_code == 200
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_server_answers_413_to_a_declared_gigabyte_without_waiting_for_it(live_server):
     """Only the headers are sent: a server that read the body first would never answer."""

@@ -73,6 +73,18 @@ def test_trying_while_locked_keeps_the_lock_from_then_on(people):
         assert signed_in(sign_in("unit_staff", PASSWORD))
 
 
+def test_with_no_lock_minutes_only_an_administrator_lifts_the_lock(people, settings):
+    settings.AXES_COOLOFF_TIME = None
+    guess("unit_staff", 5)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=3)):
+        refused = sign_in("unit_staff", PASSWORD)
+    assert refused.status_code == 429
+    text = refused.content.decode()
+    assert "Tài khoản đã bị khóa sau 5 lần" in text
+    assert "Hãy thử lại sau" not in text
+    assert "quản trị hệ thống mở khóa" in text
+
+
 def test_a_right_password_resets_the_count(people):
     guess("unit_staff", 4)
     assert signed_in(sign_in("unit_staff", PASSWORD))
@@ -149,6 +161,14 @@ def test_a_person_sees_their_own_recent_sign_ins_and_no_one_elses(people):
     assert "Đăng nhập thành công" in page and "Sai mật khẩu" in page
     assert OFFICE in page and HOME in page  # the failure from the office, the success from home
     assert page.count("Chromium thử") == 2  # two rows: unit_head's failure is not shown
+
+
+def test_a_person_with_no_recorded_sign_in_is_told_so(client, people):
+    client.force_login(people.viewer)  # a forced session, not a sign-in through the form
+    AccessLog.objects.all().delete()
+    page = client.get(reverse("org:sign_ins")).content.decode()
+    assert "Chưa có lần đăng nhập nào được ghi lại." in page
+    assert "<table" not in page
 
 
 def test_the_sign_ins_page_needs_a_sign_in(client, db):
