@@ -14,8 +14,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install install-dev assets system-packages browser lint check clean
 
-run: install assets var/secret_key var/demo_password
-	@export SECRET_KEY_FILE=var/secret_key HTTPS=false; \
+run: install assets var/secret_key var/timeline_keys var/demo_password
+	@export SECRET_KEY_FILE=var/secret_key CHIDAO_TIMELINE_KEYS_FILE=var/timeline_keys HTTPS=false; \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	$(BIN)/python manage.py load_demo --if-empty --password-file var/demo_password \
@@ -68,6 +68,10 @@ $(VENDOR)/.stamp: node_modules/.package-lock.json
 
 var/secret_key:
 	@mkdir -p var && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+# The timeline key (id:secret, the id the day it was made); rotation: README, "Timeline key and anchors".
+var/timeline_keys:
+	@umask 077 && mkdir -p var && $(PYTHON) -c 'import datetime, secrets; print(f"{datetime.date.today():%Y%m%d}:" + secrets.token_urlsafe(32))' > $@
 
 var/demo_password:
 	@mkdir -p var && umask 077 && $(PYTHON) -c 'import secrets; print("demo-" + secrets.token_hex(4))' > $@

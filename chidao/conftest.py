@@ -41,6 +41,13 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _own_anchor_log(settings, tmp_path):
+    """Each test its own timeline anchor log: entries name task ids, which the next test's
+    database gives to other tasks."""
+    settings.CHIDAO_ANCHOR_LOG = tmp_path / "anchors.log"
+
+
 def make_unit(parent, kind, name, code="", level="", **extra):
     if kind == UnitKind.COMMITTEE and not level:
         level = Level.PROVINCE if parent is None else Level.COMMUNE

@@ -5,6 +5,7 @@ systemd credentials hand secrets over without putting them in the process enviro
 """
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -47,3 +48,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_keys(name: str) -> dict[str, str]:
+    """Named secrets, ``id:secret`` one per line (or comma-separated), in order: the first is
+    the current one, the others are kept to check what they signed. Lines starting with ``#``
+    are comments."""
+    keys: dict[str, str] = {}
+    for line in env_str(name).replace(",", "\n").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key_id, sep, secret = (part.strip() for part in line.partition(":"))
+        # The secret is never echoed: the message names only the key's position.
+        if not sep or not re.fullmatch(r"[A-Za-z0-9._-]{1,20}", key_id):
+            raise ImproperlyConfigured(
+                f"{name}: key #{len(keys) + 1} must read 'id:secret', the id up to 20 letters, "
+                "digits, '.', '_' or '-'"
+            )
+        if len(secret) < 32:
+            raise ImproperlyConfigured(
+                f"{name}: the secret of key {key_id!r} is shorter than 32 characters"
+            )
+        if key_id in keys:
+            raise ImproperlyConfigured(f"{name}: key {key_id!r} is given twice")
+        keys[key_id] = secret
+    return keys

@@ -14,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from chidao.env import env_bool, env_int, env_list, env_str
+from chidao.env import env_bool, env_int, env_keys, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -30,6 +30,25 @@ if not SECRET_KEY:
             "SECRET_KEY (or SECRET_KEY_FILE) must be set: production refuses to start without it."
         )
     SECRET_KEY = secrets.token_urlsafe(50)
+
+# Timeline keys: each task event is signed (HMAC-SHA256) with a key kept outside the database,
+# "id:secret" per line, the first signing, the others only checking what they signed (rotation:
+# README, "Timeline key and anchors"). Required like SECRET_KEY; commands that sign nothing run
+# without it and any signing then fails loudly rather than under a throw-away key.
+CHIDAO_TIMELINE_KEYS = env_keys("CHIDAO_TIMELINE_KEYS")
+if not CHIDAO_TIMELINE_KEYS:
+    if DEBUG:
+        CHIDAO_TIMELINE_KEYS = {"debug": "debug-only-timeline-key-never-use-in-production"}
+    elif not env_bool("CHIDAO_EPHEMERAL_SECRET_KEY", False):
+        raise ImproperlyConfigured(
+            "CHIDAO_TIMELINE_KEYS (or CHIDAO_TIMELINE_KEYS_FILE) must be set: production refuses "
+            "to start without the key that signs the task timelines."
+        )
+# The append-only log of daily anchors (chain heads), its e-mailed copy, and how old an event may
+# be before verify_timelines requires an anchor to cover it (0: never).
+CHIDAO_ANCHOR_LOG = Path(env_str("CHIDAO_ANCHOR_LOG", str(VAR_DIR / "anchors.log")))
+CHIDAO_ANCHOR_EMAIL = env_str("CHIDAO_ANCHOR_EMAIL")
+CHIDAO_ANCHOR_GRACE_HOURS = env_int("CHIDAO_ANCHOR_GRACE_HOURS", 48)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -7,6 +7,7 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-suite-key-not-secret")
+os.environ.setdefault("CHIDAO_TIMELINE_KEYS", "test:test-suite-timeline-key-not-secret-0123")
 os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="chidao-media-"))
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="chidao-static-"))

@@ -1,12 +1,15 @@
 """Append to a task's timeline and verify its hash chain (diễn biến nhiệm vụ)."""
 
+import datetime
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from chidao.core import clock
+from chidao.directives import signing
 from chidao.directives.models import Task, TaskEvent
 
 
@@ -24,6 +27,7 @@ def record(task: Task, kind: str, actor, **data) -> TaskEvent:
         at=clock.now(),
         data=data,
         prev_hash=task.event_head,
+        key_id=signing.current_key_id(),
     )
     event.hash = event.compute_hash()
     event.save()
@@ -44,31 +48,110 @@ def record(task: Task, kind: str, actor, **data) -> TaskEvent:
 
 @dataclass(frozen=True)
 class Break:
-    task_id: int
+    """Where a check failed: the task and event number, or, for a directive's own document
+    (no task), the directive; ``reason`` is a key of ``verify_timelines.REASONS``; ``detail``
+    names the file or the key concerned."""
+
+    task_id: int | None
     seq: int
     reason: str
+    detail: str = ""
+    directive_id: int | None = None
 
 
-def verify(task: Task) -> Break | None:
-    """The first event whose content, order or link no longer matches, or None if intact.
+@dataclass(frozen=True)
+class Anchored:
+    """What the latest anchor entry naming a task recorded: its event count and last hash."""
+
+    count: int
+    head: str
+
+
+@dataclass
+class Walk:
+    """The outcome of walking one task's chain: its first break, if any, and the files its
+    (signed) events recorded, by attachment id: (event number, name, SHA-256)."""
+
+    broken: Break | None = None
+    files: dict[int, tuple[int, str, str]] = field(default_factory=dict)
+
+
+def verify(task: Task, *, legacy: bool = False) -> Break | None:
+    """The first event whose content, order, link or signature no longer matches, or None."""
+    return walk(task, task.events.order_by("seq").iterator(), legacy=legacy).broken
+
+
+def walk(
+    task: Task,
+    events: Iterable[TaskEvent],
+    *,
+    legacy: bool = False,
+    anchored: Anchored | None = None,
+    unanchored_before: datetime.datetime | None = None,
+) -> Walk:
+    """Walk one task's events in order; stop at the first break.
 
     1. Events must be numbered 1, 2, 3… without a gap (a deleted event leaves one).
     2. Each event's ``prev_hash`` must be the hash of the one before it.
-    3. Each event's stored hash must equal the hash of its content now.
+    3. Each event must be signed with a configured timeline key (an unkeyed one is a break,
+       except with ``legacy``, for ``sign_timelines``: unkeyed events before any signed one
+       are checked by their plain SHA-256), and its stored hash must equal its HMAC now, so
+       a chain recomputed without the key fails here.
     4. The task's own record of the last hash and the count must match the chain's end (a
        truncated tail would otherwise go unseen); the break names the last event left.
+    5. Against the anchors: the anchored event (number ``anchored.count``) must still be there
+       with the anchored hash, so a history deleted or rolled back with the head reset to an
+       earlier, genuine event is found; and an event older than ``unanchored_before`` must be
+       covered by an anchor (the daily anchor runs; a truncated anchor log shows here). This
+       last break is reported only when nothing worse is found.
     """
+    result = Walk()
     previous = ""
     expected_seq = 1
-    for event in task.events.order_by("seq").iterator():
+    signed_seen = False
+    late = None
+    for event in events:
+        broken = None
         if event.seq != expected_seq:
-            return Break(task.pk, expected_seq, "missing")
-        if event.prev_hash != previous:
-            return Break(task.pk, event.seq, "link")
-        if event.compute_hash() != event.hash:
-            return Break(task.pk, event.seq, "content")
+            broken = Break(task.pk, expected_seq, "missing")
+        elif event.prev_hash != previous:
+            broken = Break(task.pk, event.seq, "link")
+        elif not event.key_id and (not legacy or signed_seen):
+            broken = Break(task.pk, event.seq, "unkeyed")
+        else:
+            try:
+                if not signing.same(event.compute_hash(), event.hash):
+                    broken = Break(task.pk, event.seq, "content")
+            except signing.UnknownKeyError:
+                broken = Break(task.pk, event.seq, "unknown_key", event.key_id)
+        if (
+            broken is None
+            and anchored
+            and event.seq == anchored.count
+            and (event.hash != anchored.head)
+        ):
+            broken = Break(task.pk, event.seq, "anchor_changed")
+        if broken is not None:
+            result.broken = broken
+            return result
+        signed_seen = signed_seen or bool(event.key_id)
+        if (
+            late is None
+            and unanchored_before is not None
+            and event.at < unanchored_before
+            and (anchored is None or event.seq > anchored.count)
+        ):
+            late = Break(task.pk, event.seq, "unanchored")
+        for file in (event.data or {}).get("files") or ():
+            if isinstance(file, dict) and isinstance(file.get("id"), int):
+                result.files[file["id"]] = (event.seq, str(file.get("name")), file.get("sha256"))
         previous = event.hash
         expected_seq += 1
-    if task.event_count != expected_seq - 1 or task.event_head != previous:
-        return Break(task.pk, expected_seq - 1, "truncated")  # the last event still there
-    return None
+    count = expected_seq - 1
+    if task.event_count != count or task.event_head != previous:
+        result.broken = Break(task.pk, count, "truncated")  # the last event still there
+    elif anchored and anchored.count > count:
+        result.broken = Break(task.pk, anchored.count, "anchor_missing")
+    else:
+        result.broken = late
+    return result

@@ -72,6 +72,12 @@ def clean_orphan_files(today: datetime.date) -> str:
     return _command("clean_orphan_files")
 
 
+def anchor_timelines(today: datetime.date) -> str:
+    out = io.StringIO()
+    call_command("anchor_timelines", kind="daily", stdout=out)
+    return out.getvalue().strip()
+
+
 def escalations(today: datetime.date) -> str:
     from chidao.notifications.escalation import escalate
 
@@ -93,6 +99,8 @@ def digests(today: datetime.date) -> str:
 JOBS: list[Job] = [
     Job("open_periods", datetime.time(0, 5), False, open_periods),
     Job("clean_orphan_files", datetime.time(2, 0), False, clean_orphan_files),
+    # The anchor log's daily entry: the timelines changed since the last one (any hour will do).
+    Job("anchor_timelines", datetime.time(2, 0), False, anchor_timelines),
     # In this order: an escalation is on the timeline before the reminders are written, and
     # the digest lists the morning's reminders and escalations among the unread notifications.
     Job("escalations", MORNING, True, escalations),

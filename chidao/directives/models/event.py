@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from chidao.directives import signing
+
 from .task import Task
 
 
@@ -59,8 +61,11 @@ class TaskEvent(models.Model):
     """Sự kiện: one step in a task's life, who did it, when, and what (before/after, reason).
 
     Events are only ever added (see ``chidao.directives.timeline.record``). Each carries
-    ``hash = sha256(content + previous event's hash)``, so changing or removing any event in the
-    database breaks the chain from that point on; ``manage.py verify_timelines`` finds it.
+    ``hash = HMAC-SHA256(key, content + previous event's hash + key id)`` under the timeline key
+    named by ``key_id`` (``signing``), kept outside the database: changing or removing an event
+    breaks the chain from that point on, and recomputing the chain needs the key;
+    ``manage.py verify_timelines`` finds either. Events written before the keys (``key_id``
+    empty) carry a plain SHA-256 until ``manage.py sign_timelines`` signs them.
     """
 
     task = models.ForeignKey(
@@ -79,6 +84,7 @@ class TaskEvent(models.Model):
     data = models.JSONField(_("details"), default=dict, encoder=DjangoJSONEncoder)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, editable=False, unique=True)
+    key_id = models.CharField(_("signing key"), max_length=20, blank=True, editable=False)
 
     objects = TaskEventQuerySet.as_manager()
 
@@ -122,11 +128,18 @@ class TaskEvent(models.Model):
         }
 
     def compute_hash(self) -> str:
+        """The HMAC under ``key_id`` (``UnknownKeyError`` if that key is not configured); for an
+        event from before the keys (no ``key_id``), the plain SHA-256 it was written with."""
+        signed = {"content": self.content(), "prev": self.prev_hash}
+        if self.key_id:
+            signed["key"] = self.key_id
         canonical = json.dumps(
-            {"content": self.content(), "prev": self.prev_hash},
+            signed,
             cls=DjangoJSONEncoder,
             sort_keys=True,
             ensure_ascii=False,
             separators=(",", ":"),
-        )
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        ).encode()
+        if not self.key_id:
+            return hashlib.sha256(canonical).hexdigest()
+        return signing.mac(self.key_id, canonical)

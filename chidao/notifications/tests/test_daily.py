@@ -25,7 +25,8 @@ HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 THURSDAY = datetime.date(2026, 3, 5)
 SATURDAY = datetime.date(2026, 3, 7)
 HOLIDAY = datetime.date(2026, 4, 30)  # Reunification Day, a Thursday
-ALL = ["open_periods", "clean_orphan_files", "escalations", "reminders", "digests"]
+NIGHTLY = ["open_periods", "clean_orphan_files", "anchor_timelines"]
+ALL = [*NIGHTLY, "escalations", "reminders", "digests"]
 
 
 def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -74,6 +75,7 @@ def test_the_table_runs_the_morning_jobs_in_order_on_working_days():
     assert table == [
         ("open_periods", datetime.time(0, 5), False),
         ("clean_orphan_files", datetime.time(2, 0), False),
+        ("anchor_timelines", datetime.time(2, 0), False),
         ("escalations", daily.MORNING, True),
         ("reminders", daily.MORNING, True),
         ("digests", daily.MORNING, True),
@@ -84,7 +86,7 @@ def test_nothing_runs_before_its_time(jobs):
     assert tick(at(THURSDAY, 0, 4)) == []
     assert tick(at(THURSDAY, 0, 5)) == ["open_periods"]
     assert tick(at(THURSDAY, 1, 59)) == []
-    assert tick(at(THURSDAY, 2, 0)) == ["clean_orphan_files"]
+    assert tick(at(THURSDAY, 2, 0)) == ["clean_orphan_files", "anchor_timelines"]
     assert tick(at(THURSDAY, 7, 29)) == []
     assert tick(at(THURSDAY, 7, 30)) == ["escalations", "reminders", "digests"]
     assert jobs.ran == [(name, THURSDAY) for name in ALL]
@@ -115,14 +117,14 @@ def test_the_day_is_the_committees(jobs):
 
 
 def test_the_morning_jobs_do_not_run_on_a_saturday_or_a_holiday(jobs):
-    assert tick(at(SATURDAY, 9)) == ["open_periods", "clean_orphan_files"]
-    assert tick(at(HOLIDAY, 9)) == ["open_periods", "clean_orphan_files"]
+    assert tick(at(SATURDAY, 9)) == NIGHTLY
+    assert tick(at(HOLIDAY, 9)) == NIGHTLY
     assert not DailyRun.objects.filter(job__in=["escalations", "reminders", "digests"]).exists()
 
 
 def test_the_morning_time_is_the_rhythms(jobs):
     Rhythm.objects.create(morning_time=datetime.time(8, 15))
-    assert tick(at(THURSDAY, 8, 14)) == ["open_periods", "clean_orphan_files"]
+    assert tick(at(THURSDAY, 8, 14)) == NIGHTLY
     assert tick(at(THURSDAY, 8, 15)) == ["escalations", "reminders", "digests"]
 
 
