@@ -1,0 +1,380 @@
+"""Backup and restore keep the proof: every row, every event time to the microsecond, every
+file, and timelines that still verify; a damaged, foreign or hostile archive touches nothing.
+
+The round trips run the real commands in other processes on a database of their own (a file
+for SQLite, a fresh database for PostgreSQL): migrate, the demo, files attached, backup, damage,
+restore, verify — and a restore on a "spare machine" that has nothing yet.
+"""
+
+import hashlib
+import io
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from chidao.core import backup
+from chidao.org.models import Person
+from chidao.testing import ROOT
+
+# Attach files, some events at a time with microseconds, through the product's own actions.
+POPULATE = """
+import datetime
+from django.core.management import call_command
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+from chidao.core import clock
+from chidao.directives.actions.base import lock
+from chidao.directives.actions.files import record_with_files
+from chidao.directives.models import Task
+from chidao.org.models import Person
+actor = Person.objects.get(username="cv.th1")
+pdf = b"%PDF-1.4\\n1 0 obj\\n<< /Type /Catalog >>\\nendobj\\ntrailer\\n<< /Root 1 0 R >>\\n%%EOF\\n"
+moment = timezone.now().replace(microsecond=123457)
+for i, task in enumerate(Task.objects.order_by("pk")[:3]):
+    upload = SimpleUploadedFile(f"Báo cáo số {i}.pdf", pdf + bytes([i]) * 1000)
+    with transaction.atomic(), clock.at(moment + datetime.timedelta(microseconds=i * 111111)):
+        record_with_files(lock(task), "comment", actor, [upload], text=f"Ý kiến {i}")
+call_command("anchor_timelines")  # the daily anchor, as the worker writes it
+"""
+
+# What must come back identical: row counts, event times and hashes, files byte for byte.
+FINGERPRINT = """
+import hashlib, json
+from pathlib import Path
+from django.apps import apps
+from django.conf import settings
+from chidao.directives.models import Attachment, Task, TaskEvent
+root = Path(settings.MEDIA_ROOT)
+def digest(attachment):
+    path = root / attachment.file.name
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+print("FINGERPRINT " + json.dumps({
+    "counts": {m._meta.label: m._base_manager.count() for m in apps.get_models()},
+    "events": [[e.pk, e.task_id, e.seq, e.at.isoformat(), e.hash]
+               for e in TaskEvent.objects.order_by("pk")],
+    "tasks": [[t.pk, t.content, t.updated.isoformat(), t.event_head]
+              for t in Task.objects.order_by("pk")],
+    "attachments": [[a.pk, a.name, a.sha256, digest(a)]
+                    for a in Attachment.objects.order_by("pk")],
+    "media": sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()),
+}))
+"""
+
+# Work done after the backup, a file lost, a stray file, a task edited behind the app's back.
+DAMAGE = """
+from pathlib import Path
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from chidao.directives.actions.base import lock
+from chidao.directives.actions.files import record_with_files
+from chidao.directives.models import Attachment, Task
+from chidao.notifications.models import Notification
+from chidao.org.models import Person
+actor = Person.objects.get(username="cv.th1")
+task = Task.objects.order_by("-pk").first()
+upload = SimpleUploadedFile("Sau sao lưu.pdf", b"%PDF-1.4\\nlater\\n%%EOF\\n")
+with transaction.atomic():
+    record_with_files(lock(task), "comment", actor, [upload], text="Sau khi sao lưu")
+Attachment.objects.order_by("pk").first().file.delete(save=False)
+(Path(settings.MEDIA_ROOT) / "stray.txt").write_text("not in the backup")
+Notification.objects.all().delete()
+Task.objects.filter(pk=Task.objects.order_by("pk").first().pk).update(content="Đã bị sửa")
+"""
+
+
+class Site:
+    """One installation driven through manage.py in its own processes."""
+
+    def __init__(self, folder: Path, database_url: str):
+        self.folder = folder
+        self.media = folder / "media"
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "chidao.test_settings",
+            "DATABASE_URL": database_url,
+            "MEDIA_ROOT": str(self.media),
+            "VAR_DIR": str(folder / "var"),
+            "CHIDAO_ANCHOR_LOG": str(folder / "var" / "anchors.log"),
+        }
+
+    def manage(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        if ok:
+            assert result.returncode == 0, result.stdout + result.stderr
+        return result
+
+    def python(self, code: str) -> str:
+        return self.manage("shell", "--no-imports", "-v", "0", "-c", code).stdout
+
+    def fingerprint(self, first: str = "") -> dict:
+        output = self.python(first + FINGERPRINT)
+        line = next(line for line in output.splitlines() if line.startswith("FINGERPRINT "))
+        return json.loads(line.split(" ", 1)[1])
+
+    def build(self) -> None:
+        self.manage("migrate", "-v", "0")
+        self.manage("load_demo", "--tasks", "60", "--password", "Demo-2026-mat-khau")
+        self.python(POPULATE)
+
+    @property
+    def anchor_log(self) -> Path:
+        return Path(self.env["CHIDAO_ANCHOR_LOG"])
+
+
+def round_trip(tmp_path: Path, url: str, spare_url: str) -> None:
+    site = Site(tmp_path / "site", url)
+    site.build()
+    before = site.fingerprint()
+    assert any(".123457" in event[3] for event in before["events"]), "microseconds kept"
+    assert len(before["attachments"]) == 3 and len(before["media"]) == 3
+
+    archive = tmp_path / "chidao.tar.gz"
+    made = site.manage("backup", str(archive))
+    assert archive.stat().st_mode & 0o777 == 0o600
+    assert str(archive) in made.stdout
+    assert backup.read_archive(archive).manifest["migrations"]["directives"].startswith("00")
+    assert [p.name for p in archive.parent.iterdir() if p.name.startswith(".")] == []
+
+    assert site.fingerprint(DAMAGE) != before
+
+    # The restore itself compares the counts and runs verify_timelines (non-zero exit if not).
+    restored = site.manage("restore", str(archive), "--noinput")
+    assert site.fingerprint() == before, restored.stdout
+    assert "stray.txt" not in {p.name for p in site.media.rglob("*")}
+    assert "toàn vẹn" in restored.stdout
+
+    # A spare machine: an empty database and no media folder yet; the keys (the same settings
+    # here) and the anchor log are brought apart from the backup, as the README's drill says.
+    spare = Site(tmp_path / "spare", spare_url)
+    spare.anchor_log.parent.mkdir(parents=True)
+    shutil.copy(site.anchor_log, spare.anchor_log)
+    assert "toàn vẹn" in spare.manage("restore", str(archive), "--noinput").stdout
+    assert spare.fingerprint() == before
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the SQLite pass runs it (the file is engine-neutral)"
+)
+def test_a_sqlite_installation_comes_back_whole(tmp_path):
+    round_trip(
+        tmp_path,
+        f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        f"sqlite:///{tmp_path / 'spare' / 'var' / 'db.sqlite3'}",
+    )
+
+
+@pytest.fixture
+def fresh_postgres_databases():
+    """Two empty databases on the test server, dropped afterwards; their URLs."""
+    db = connection.settings_dict
+    params = {
+        "host": db["HOST"] or "127.0.0.1",
+        "port": db["PORT"] or 5432,
+        "user": db["USER"],
+        "password": db["PASSWORD"] or None,
+        "dbname": "postgres",
+    }
+    names = [f"chidao_backup_{secrets.token_hex(4)}" for _ in range(2)]
+    with psycopg.connect(**params, autocommit=True) as server:
+        for name in names:
+            server.execute(f'CREATE DATABASE "{name}"')
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    yield [f"postgres://{db['USER']}{password}@{params['host']}:{params['port']}/{name}"
+           for name in names]  # fmt: skip
+    with psycopg.connect(**params, autocommit=True) as server:
+        for name in names:
+            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="DATABASE_URL=postgres://…")
+def test_a_postgresql_installation_comes_back_whole(tmp_path, fresh_postgres_databases):
+    round_trip(tmp_path, *fresh_postgres_databases)
+
+
+# --- In this process, on the test database: what is refused --------------------------------
+
+
+def _listing(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file()}  # fmt: skip
+
+
+@pytest.fixture
+def media_root():
+    return Path(default_storage.location)
+
+
+@pytest.fixture
+def made(transactional_db, people, media_root, tmp_path):
+    """A backup of the personas and one stored file; the state to find unchanged after each
+    refusal."""
+    default_storage.save("directives/1/kept", ContentFile(b"%PDF-1.4 kept"))
+    archive = tmp_path / "made.tar"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    return archive
+
+
+def _state(media_root):
+    return (
+        Person.objects.count(),
+        sorted(Person.objects.values_list("username", flat=True)),
+        (_listing(media_root)),
+    )
+
+
+def _restore(archive, *args):
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(archive), "--noinput", *args, stdout=io.StringIO())
+    return str(refused.value)
+
+
+def _rewrite(source: Path, target: Path, change=lambda manifest: None, extra=()) -> Path:
+    """The same archive with its manifest changed and extra members, hashes listed as a
+    careful forger would."""
+    with tarfile.open(source) as tar:
+        members = [(m, tar.extractfile(m).read()) for m in tar if m.name != backup.MANIFEST]
+        manifest = json.load(tar.extractfile(backup.MANIFEST))
+    members += list(extra)
+    for info, data in members:
+        if info.isfile():
+            manifest["members"][info.name] = {
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "size": len(data),
+            }
+    change(manifest)
+    with tarfile.open(target, "w") as tar:
+        for info, data in members:
+            tar.addfile(info, io.BytesIO(data) if info.isfile() else None)
+        body = json.dumps(manifest).encode()
+        info = tarfile.TarInfo(backup.MANIFEST)
+        info.size = len(body)
+        tar.addfile(info, io.BytesIO(body))
+    return target
+
+
+def _member(name: str, data: bytes = b"x", kind=tarfile.REGTYPE, link: str = ""):
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.type = kind
+    info.linkname = link
+    return info, data
+
+
+def test_the_backup_is_a_checked_archive_readable_only_by_its_owner(made):
+    archive = backup.read_archive(made)
+    manifest = archive.manifest
+    assert made.stat().st_mode & 0o777 == 0o600
+    assert manifest["engine"] == connection.vendor
+    assert manifest["counts"]["org.Person"] == Person.objects.count()
+    assert manifest["media"] == {"included": True, "files": 1, "bytes": 13}
+    assert set(manifest["members"]) == {"media/directives/1/kept", archive.database_member}
+
+
+def test_an_existing_file_is_not_replaced_without_force(made, tmp_path):
+    target = tmp_path / "old.tar"
+    target.write_bytes(b"yesterday's backup")
+    with pytest.raises(CommandError, match="--force"):
+        call_command("backup", str(target), stdout=io.StringIO())
+    assert target.read_bytes() == b"yesterday's backup"
+
+    call_command("backup", str(target), "--force", stdout=io.StringIO())
+    assert backup.read_archive(target).manifest["counts"]["org.Person"] == Person.objects.count()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["made.tar", "old.tar"]
+
+
+def test_an_interrupted_backup_leaves_no_file(made, tmp_path, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(backup, "check_database_copy", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        call_command("backup", str(tmp_path / "new.tar"), stdout=io.StringIO())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["made.tar"]
+
+
+def test_a_flipped_byte_is_refused_and_nothing_changes(made, media_root, tmp_path):
+    before = _state(media_root)
+    with tarfile.open(made) as tar:
+        database = next(m for m in tar if m.name.startswith("database."))
+    data = bytearray(made.read_bytes())
+    data[database.offset_data + database.size // 2] ^= 0x01
+    damaged = tmp_path / "damaged.tar"
+    damaged.write_bytes(bytes(data))
+    Person.objects.filter(username="nobody").delete()
+    changed = _state(media_root)
+
+    assert "hỏng" in _restore(damaged)
+    assert _state(media_root) == changed != before
+
+
+def test_a_file_that_is_not_a_backup_is_refused(made, tmp_path):
+    junk = tmp_path / "junk.tar.gz"
+    junk.write_bytes(b"\x1f\x8b" + secrets.token_bytes(500))
+    assert "hỏng" in _restore(junk)
+    assert "không tồn tại" in _restore(tmp_path / "missing.tar")
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        _member("../evil"),
+        _member("media/../../evil"),
+        _member("/chidao-evil"),
+        _member("media/link", kind=tarfile.SYMTYPE, link="/etc/passwd"),
+        _member("media/hard", kind=tarfile.LNKTYPE, link="manifest.json"),
+    ],
+    ids=["parent", "parent-in-media", "absolute", "symlink", "hardlink"],
+)
+def test_a_member_outside_the_folder_or_a_link_is_refused(made, media_root, tmp_path, hostile):
+    before = _state(media_root)
+    forged = _rewrite(made, tmp_path / "forged.tar", extra=[hostile])
+    message = _restore(forged)
+    assert hostile[0].name in message
+    assert _state(media_root) == before
+    assert not (tmp_path / "evil").exists() and not (media_root.parent / "evil").exists()
+    assert not Path("/chidao-evil").exists()
+
+
+def test_a_backup_of_the_other_engine_is_refused(made, tmp_path):
+    other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
+    forged = _rewrite(made, tmp_path / "other.tar", lambda m: m.update(engine=other))
+    assert "cùng loại cơ sở dữ liệu" in _restore(forged)
+
+
+def test_a_backup_of_a_newer_version_is_refused(made, tmp_path):
+    def newer(manifest):
+        manifest["migrations"]["directives"] = "9999_from_the_future"
+
+    forged = _rewrite(made, tmp_path / "newer.tar", newer)
+    assert "directives.9999_from_the_future" in _restore(forged)
+
+
+def test_a_restore_asks_first_and_an_answer_other_than_yes_changes_nothing(
+    made, media_root, monkeypatch
+):
+    before = _state(media_root)
+    questions = []
+    monkeypatch.setattr("builtins.input", lambda q: questions.append(q) or "không")
+    with pytest.raises(CommandError, match="không có gì thay đổi"):
+        call_command("restore", str(made), stdout=io.StringIO())
+    assert str(connection.settings_dict["NAME"]) in questions[0]
+    assert _state(media_root) == before
