@@ -6,14 +6,16 @@ register = template.Library()
 
 
 @register.filter
-def share(value, total) -> str:
-    """``value`` as a percentage of ``total``, for CSS: a string, so no locale turns the
-    decimal point into a comma."""
+def share(value, total) -> int:
+    """``value`` as a whole percentage of ``total``, for a width class (``cd-w-0`` to
+    ``cd-w-100`` in chidao.css: the Content-Security-Policy allows no style attribute). A value
+    above zero is at least 1, so a small count still shows."""
     try:
         number = 100 * float(value) / float(total) if total else 0
     except (TypeError, ValueError):
         number = 0
-    return f"{min(max(number, 0), 100):.2f}"
+    number = min(max(number, 0), 100)
+    return max(round(number), 1) if number > 0 else 0
 
 
 @register.filter

@@ -328,6 +328,12 @@
 
   form.querySelectorAll("[data-file-field]").forEach(enhanceFiles);
   enhance(form);
+  // "Add a task" asks for the row of the next index (counted here: the policy lets htmx eval
+  // no js: values).
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    if (!event.detail.elt.hasAttribute("data-adds-task-row")) return;
+    event.detail.parameters.index = String(form.querySelectorAll("#task-rows .task-row").length);
+  });
   // A task row added with "Add a task".
   document.body.addEventListener("htmx:load", function (event) {
     if (form.contains(event.detail.elt)) enhance(event.detail.elt);
