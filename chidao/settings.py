@@ -22,6 +22,7 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
+CHIDAO_SECRET_KEY_INVENTED = False
 if not SECRET_KEY:
     # The web server refuses to start without a key. Management commands (migrations, imports)
     # sign nothing that outlives them, so manage.py lets them run on a throw-away key.
@@ -30,6 +31,9 @@ if not SECRET_KEY:
             "SECRET_KEY (or SECRET_KEY_FILE) must be set: production refuses to start without it."
         )
     SECRET_KEY = secrets.token_urlsafe(50)
+    # Remembered so that `check --deploy` refuses it (chidao.E001): a deployment is checked
+    # with the key it will run with, never with one invented for the check.
+    CHIDAO_SECRET_KEY_INVENTED = True
 
 # Timeline keys: each task event is signed (HMAC-SHA256) with a key kept outside the database,
 # "id:secret" per line, the first signing, the others only checking what they signed (rotation:
@@ -69,6 +73,9 @@ INSTALLED_APPS = [
     "chidao.notifications",
     "chidao.demo",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
 ]
 
@@ -82,7 +89,9 @@ MIDDLEWARE = [
     "chidao.core.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "chidao.org.twofactor.middleware.TwoFactorMiddleware",
     "chidao.core.middleware.BodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "chidao.core.replica.ReadYourWritesMiddleware",
@@ -213,6 +222,17 @@ CHIDAO_SIGN_IN_FAILURES_PER_ADDRESS = env_int("CHIDAO_SIGN_IN_FAILURES_PER_ADDRE
 CHIDAO_PROXY_COUNT = env_int("CHIDAO_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "chidao.org.signins.client_address"
 
+# --- Two-factor sign-in (``chidao/org/twofactor``) ----------------------------------------------
+# Roles that must give a code from an authenticator app after the password (empty: nobody must;
+# everyone may turn it on). A system administrator counts as "admin".
+CHIDAO_TWO_FACTOR_REQUIRED_ROLES = env_list(
+    "CHIDAO_TWO_FACTOR_REQUIRED_ROLES", ["committee_leader", "office_leader", "admin"]
+)
+# The admin site asks everyone who opens it for the second factor.
+CHIDAO_TWO_FACTOR_ADMIN_SITE = env_bool("CHIDAO_TWO_FACTOR_ADMIN_SITE", True)
+OTP_TOTP_ISSUER = env_str("CHIDAO_TWO_FACTOR_ISSUER", "Chỉ đạo")  # the name the app shows
+OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes in a row wait 1, 2, 4, 8… seconds
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -246,7 +266,9 @@ STORAGES = {
         ),
     },
 }
-FILE_UPLOAD_PERMISSIONS = 0o640
+# Uploaded files, like the SQLite database (``core/files.py``), are the app's owner's only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
 # --- Task rules (the province's own regulation sets these) --------------------------------------

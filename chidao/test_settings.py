@@ -23,3 +23,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Two-factor sign-in is asked of nobody in the suite's sign-ins; its own tests turn it on.
+CHIDAO_TWO_FACTOR_REQUIRED_ROLES: list[str] = []
+CHIDAO_TWO_FACTOR_ADMIN_SITE = False

@@ -21,6 +21,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("account/", include("chidao.org.twofactor.urls")),
     path("org/", include("chidao.org.urls")),
     path("tasks/", include("chidao.directives.urls")),
     path("board/", include("chidao.board.urls")),

@@ -1,5 +1,6 @@
 import functools
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import TO_FIELD_VAR, IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
@@ -11,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from chidao.core.params import parse_id
 from chidao.org import permissions
 
+# Apps whose rows hold secrets no administrator should read: the two-factor keys and recovery
+# codes (an administrator resets a person's two-factor sign-in instead, in the list of people).
+SECRET_APPS = {"otp_totp", "otp_static"}
+
 
 class ChidaoAdminSite(admin.AdminSite):
     """Open to system administrators and to people holding the administrator role in a unit;
@@ -21,7 +26,12 @@ class ChidaoAdminSite(admin.AdminSite):
     index_title = _("Administration")
 
     def has_permission(self, request):
-        return request.user.is_authenticated and permissions.may_use_admin_site(request.user)
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        if settings.CHIDAO_TWO_FACTOR_ADMIN_SITE and not user.is_verified():
+            return False  # ``TwoFactorMiddleware`` sends them to give the code first
+        return permissions.may_use_admin_site(user)
 
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)
@@ -38,6 +48,9 @@ class ChidaoAdminSite(admin.AdminSite):
         return refuse_empty_to_field
 
     def register(self, model_or_iterable, admin_class=None, **options):
+        models_ = [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
+        if any(m._meta.app_label in SECRET_APPS for m in models_):
+            return
         # Every list with a date hierarchy, ours and the libraries' (axes' sign-in logs), gets
         # the one that refuses impossible dates instead of failing.
         admin_class = admin_class or admin.ModelAdmin

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from chidao.org import permissions
+from chidao.org.twofactor.middleware import owes as two_factor_owed
 
 
 def navigation(request):
@@ -9,6 +10,8 @@ def navigation(request):
     person = getattr(request, "user", None)
     if person is None or not person.is_authenticated:
         return {"nav_items": []}
+    if two_factor_owed(request):
+        return {"nav_items": [], "two_factor_owed": True}  # the code first, then the menu
     items = [
         ("home", reverse("home"), _("Home")),
         ("tasks", reverse("directives:task_list"), _("Tasks")),

@@ -21,6 +21,7 @@ from chidao.org.models import (
     UnitSuccession,
 )
 from chidao.org.permissions import Action
+from chidao.org.twofactor import devices as twofactor
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -151,7 +152,7 @@ class PersonAdmin(UserAdmin):
         (None, {"fields": ("username", "full_name", "email", "password1", "password2")}),
     )
     readonly_fields = ("last_login", "date_joined")
-    actions = ["unlock_sign_in"]
+    actions = ["unlock_sign_in", "reset_two_factor"]
 
     def get_queryset(self, request):
         return permissions.visible_people(request.user)
@@ -166,6 +167,22 @@ class PersonAdmin(UserAdmin):
             ngettext(
                 "Sign-in unlocked for %(count)d person.",
                 "Sign-in unlocked for %(count)d people.",
+                len(people),
+            )
+            % {"count": len(people)},
+        )
+
+    @admin.action(description=_("Reset two-factor sign-in (lost phone)"))
+    def reset_two_factor(self, request, queryset):
+        people = [p for p in queryset if permissions.can(request.user, Action.MANAGE, p)]
+        for person in people:
+            twofactor.turn_off(person)
+            self.log_change(request, person, [{"changed": {"fields": ["two-factor sign-in"]}}])
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor sign-in reset for %(count)d person.",
+                "Two-factor sign-in reset for %(count)d people.",
                 len(people),
             )
             % {"count": len(people)},

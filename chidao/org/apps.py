@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OrgConfig(AppConfig):
     name = "chidao.org"
     verbose_name = _("Organisation")
+
+    def ready(self):
+        from chidao.org.twofactor import middleware  # noqa: F401 (connects the sign-in receiver)
