@@ -67,14 +67,14 @@ $(VENDOR)/.stamp: node_modules/.package-lock.json
 	@touch $@
 
 var/secret_key:
-	@mkdir -p var && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	@umask 077 && mkdir -p var && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 # The timeline key (id:secret, the id the day it was made); rotation: README, "Timeline key and anchors".
 var/timeline_keys:
 	@umask 077 && mkdir -p var && $(PYTHON) -c 'import datetime, secrets; print(f"{datetime.date.today():%Y%m%d}:" + secrets.token_urlsafe(32))' > $@
 
 var/demo_password:
-	@mkdir -p var && umask 077 && $(PYTHON) -c 'import secrets; print("demo-" + secrets.token_hex(4))' > $@
+	@umask 077 && mkdir -p var && $(PYTHON) -c 'import secrets; print("demo-" + secrets.token_hex(4))' > $@
 
 # Browser tests drive Debian's chromium; Playwright never downloads a browser of its own.
 browser:

@@ -9,6 +9,14 @@ class CoreConfig(AppConfig):
     name = "chidao.core"
     verbose_name = _("Core")
 
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from chidao.core import checks  # noqa: F401  (registers the deploy checks)
+        from chidao.core.files import restrict_sqlite_files
+
+        connection_created.connect(restrict_sqlite_files, dispatch_uid="chidao-sqlite-owner-only")
+
 
 class ChidaoAdminConfig(admin_apps.AdminConfig):
     default = False
