@@ -236,7 +236,7 @@ def check_compatible(archive: Archive) -> list[str]:
     notes = []
     with connection.cursor() as cursor:
         tables = connection.introspection.table_names(cursor)
-        current = migration_state(cursor) if "django_migrations" in tables else {}
+        current = migration_state(cursor, set(tables))
     behind = [
         app
         for app, name in current.items()

@@ -223,14 +223,33 @@ def media_root():
     return Path(default_storage.location)
 
 
+@pytest.fixture(scope="module")
+def archive_of_the_empty_database(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One backup, made once, outside any test's transaction, of the test database as it is
+    between tests, with one stored file."""
+    name = default_storage.save("directives/1/kept", ContentFile(b"%PDF-1.4 kept"))
+    archive = tmp_path_factory.mktemp("made") / "made.tar"
+    with django_db_blocker.unblock():
+        call_command("backup", str(archive), stdout=io.StringIO())
+    yield archive
+    default_storage.delete(name)
+
+
 @pytest.fixture
-def made(transactional_db, people, media_root, tmp_path):
-    """A backup of the personas and one stored file; the state to find unchanged after each
-    refusal."""
-    default_storage.save("directives/1/kept", ContentFile(b"%PDF-1.4 kept"))
+def made(archive_of_the_empty_database, db, people, tmp_path):
+    """That backup, and a database that differs from it (the personas): the state a refused
+    restore must leave as it was."""
+    return archive_of_the_empty_database
+
+
+@pytest.fixture
+def backed_up(transactional_db, people, media_root, tmp_path):
+    """A backup of the personas and the stored file, made in the test (no transaction open)."""
+    name = default_storage.save("directives/1/mine", ContentFile(b"%PDF-1.4 mine"))
     archive = tmp_path / "made.tar"
     call_command("backup", str(archive), stdout=io.StringIO())
-    return archive
+    yield archive
+    default_storage.delete(name)
 
 
 def _state(media_root):
@@ -279,17 +298,21 @@ def _member(name: str, data: bytes = b"x", kind=tarfile.REGTYPE, link: str = "")
     return info, data
 
 
-def test_the_backup_is_a_checked_archive_readable_only_by_its_owner(made):
-    archive = backup.read_archive(made)
+def test_the_backup_is_a_checked_archive_readable_only_by_its_owner(backed_up):
+    archive = backup.read_archive(backed_up)
     manifest = archive.manifest
-    assert made.stat().st_mode & 0o777 == 0o600
+    assert backed_up.stat().st_mode & 0o777 == 0o600
     assert manifest["engine"] == connection.vendor
     assert manifest["counts"]["org.Person"] == Person.objects.count()
-    assert manifest["media"] == {"included": True, "files": 1, "bytes": 13}
-    assert set(manifest["members"]) == {"media/directives/1/kept", archive.database_member}
+    assert manifest["media"] == {"included": True, "files": 2, "bytes": 26}
+    assert set(manifest["members"]) == {
+        "media/directives/1/kept",
+        "media/directives/1/mine",
+        archive.database_member,
+    }
 
 
-def test_an_existing_file_is_not_replaced_without_force(made, tmp_path):
+def test_an_existing_file_is_not_replaced_without_force(backed_up, tmp_path):
     target = tmp_path / "old.tar"
     target.write_bytes(b"yesterday's backup")
     with pytest.raises(CommandError, match="--force"):
@@ -301,7 +324,7 @@ def test_an_existing_file_is_not_replaced_without_force(made, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["made.tar", "old.tar"]
 
 
-def test_an_interrupted_backup_leaves_no_file(made, tmp_path, monkeypatch):
+def test_an_interrupted_backup_leaves_no_file(backed_up, tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
