@@ -233,6 +233,38 @@ CHIDAO_TWO_FACTOR_ADMIN_SITE = env_bool("CHIDAO_TWO_FACTOR_ADMIN_SITE", True)
 OTP_TOTP_ISSUER = env_str("CHIDAO_TWO_FACTOR_ISSUER", "Chỉ đạo")  # the name the app shows
 OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes in a row wait 1, 2, 4, 8… seconds
 
+# --- Single sign-on through the province's OpenID Connect provider (optional, ``org/sso.py``) ---
+# On when the client id is set; the provider's endpoints are then all required.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # accounts and roles are granted in the product, never by a sign-in
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+# The claim holding the product's username, and the provider's name on the sign-in button.
+CHIDAO_OIDC_USERNAME_CLAIM = env_str("CHIDAO_OIDC_USERNAME_CLAIM", "preferred_username")
+CHIDAO_OIDC_PROVIDER_NAME = env_str("CHIDAO_OIDC_PROVIDER_NAME")
+if OIDC_RP_CLIENT_ID:
+    _missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"Single sign-on needs {', '.join(_missing)} as well.")
+    AUTHENTICATION_BACKENDS.append("chidao.org.sso.ProvinceSignOn")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -4,12 +4,15 @@ from django.urls import include, path
 
 from chidao.board import views as board_views
 from chidao.core import views as core_views
+from chidao.org import sso
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", sso.SignInView.as_view(), name="login"),
+    path("sso/start/", sso.start, name="sso_start"),
+    path("sso/callback/", sso.callback, name="sso_callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",

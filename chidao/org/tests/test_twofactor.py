@@ -2,7 +2,10 @@
 throttle on wrong codes, turning it off, and the admin site behind it."""
 
 import datetime
+import os
 import re
+import subprocess
+import sys
 import time
 
 import pytest
@@ -295,3 +298,40 @@ def test_an_administrator_resets_a_lost_phone_within_their_scope(people):
     assert devices.is_enabled(people.outsider)  # another province's: not theirs to reset
     # The leader's next sign-in asks them to set it up again.
     assert sign_in("leader").get("/")["Location"].startswith(SETUP)
+
+
+# --- Settings ----------------------------------------------------------------------------------
+
+
+def _settings_in_a_fresh_process(extra_env: dict) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "chidao.test_settings", **extra_env}
+    code = "import django; django.setup(); from django.conf import settings as s; " + (
+        "print(s.CHIDAO_TWO_FACTOR_REQUIRED_ROLES, s.AUTHENTICATION_BACKENDS[-1])"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_single_sign_on_refuses_to_start_half_configured():
+    done = _settings_in_a_fresh_process({"OIDC_RP_CLIENT_ID": "chidao"})
+    assert done.returncode != 0
+    assert "OIDC_OP_TOKEN_ENDPOINT" in done.stderr
+
+
+def test_single_sign_on_is_a_backend_only_when_configured():
+    endpoints = {
+        name: "https://sso.tinh.gov.vn/x"
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+    }
+    on = _settings_in_a_fresh_process({"OIDC_RP_CLIENT_ID": "chidao", **endpoints})
+    assert on.returncode == 0, on.stderr
+    assert on.stdout.split()[-1] == "chidao.org.sso.ProvinceSignOn"
+    off = _settings_in_a_fresh_process({"OIDC_RP_CLIENT_ID": ""})
+    assert off.stdout.split()[-1] == "django.contrib.auth.backends.ModelBackend"
