@@ -6,9 +6,13 @@ import datetime
 import hashlib
 import io
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 import time_machine
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
@@ -18,6 +22,7 @@ from chidao.directives import actions, anchors
 from chidao.directives.models import Attachment, Task, TaskEvent
 from chidao.directives.tests.conftest import issue
 from chidao.directives.timeline import Break, verify
+from chidao.env import env_keys
 from chidao.notifications import daily
 from chidao.notifications.models import Notification
 from chidao.notifications.tests.test_worker import smtp  # noqa: F401 (the real SMTP fixture)
@@ -461,3 +466,41 @@ def test_the_daily_job_appends_only_the_tasks_changed_since_the_last_entry(
     assert [task for task, _c, _h in first["tasks"]] == [acted.pk, other.pk]
     assert second["tasks"] == [[other.pk, 2, Task.objects.get(pk=other.pk).event_head]]
     assert oct(settings.CHIDAO_ANCHOR_LOG.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_keys_are_read_in_order_and_a_malformed_one_is_refused_without_echoing_it(
+    monkeypatch,
+):
+    monkeypatch.setenv("CHIDAO_TIMELINE_KEYS", "# rotated 2027\n2027:" + "n" * 40 + "\ntest:" + KEY)
+    assert list(env_keys("CHIDAO_TIMELINE_KEYS")) == ["2027", "test"]
+
+    for malformed, secret in [
+        ("no-colon-" + "s" * 40, "s" * 40),
+        ("bad id:" + "s" * 40, "s" * 40),
+        ("short:tiny-Secret-9", "tiny-Secret-9"),
+    ]:
+        monkeypatch.setenv("CHIDAO_TIMELINE_KEYS", malformed)
+        with pytest.raises(ImproperlyConfigured) as error:
+            env_keys("CHIDAO_TIMELINE_KEYS")
+        assert str(error.value).startswith("CHIDAO_TIMELINE_KEYS: ")
+        assert secret not in str(error.value)
+
+
+def test_production_refuses_to_start_without_a_timeline_key():
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("CHIDAO_")}
+    environment.update(SECRET_KEY="x" * 50, DJANGO_SETTINGS_MODULE="chidao.settings")
+    started = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert started.returncode != 0
+    assert "CHIDAO_TIMELINE_KEYS (or CHIDAO_TIMELINE_KEYS_FILE) must be set" in started.stderr
+
+
+def test_verifying_without_any_key_says_so(acted, settings):
+    settings.CHIDAO_TIMELINE_KEYS = {}
+
+    with pytest.raises(ImproperlyConfigured, match="CHIDAO_TIMELINE_KEYS"):
+        call_command("verify_timelines", stdout=io.StringIO())

@@ -141,8 +141,7 @@ def test_days_the_machine_was_off_are_not_replayed(jobs):
 
 def test_a_failing_job_is_recorded_retried_later_and_stops_nothing(db, monkeypatch):
     jobs = Recorder(monkeypatch, failing={"reminders"})
-    assert tick(at(THURSDAY, 7, 30)) == ["open_periods", "clean_orphan_files", "escalations",
-                                         "digests"]  # fmt: skip
+    assert tick(at(THURSDAY, 7, 30)) == [*NIGHTLY, "escalations", "digests"]
     run = DailyRun.objects.get(job="reminders", day=THURSDAY)
     assert run.finished is None
     assert "RuntimeError: reminders broke" in run.outcome
@@ -167,8 +166,7 @@ def test_a_run_left_unfinished_by_a_dead_worker_is_taken_over_after_thirty_minut
 
 def test_a_run_in_progress_is_left_to_its_worker(jobs):
     DailyRun.objects.create(job="digests", day=THURSDAY, started=at(THURSDAY, 7, 30))
-    assert tick(at(THURSDAY, 7, 50)) == ["open_periods", "clean_orphan_files", "escalations",
-                                         "reminders"]  # fmt: skip
+    assert tick(at(THURSDAY, 7, 50)) == [*NIGHTLY, "escalations", "reminders"]
     assert "digests" not in jobs.names()
 
 
