@@ -57,7 +57,7 @@ from .databases import (
     restore_postgresql,
     restore_sqlite,
 )
-from .media import media_files, media_root, set_modes, swap_in
+from .media import media_files, media_root, set_modes, staging_folder, swap_in
 
 __all__ = [
     "MANIFEST",
@@ -96,6 +96,8 @@ def backup(
     4. The archive is read back: every hash, and the database copy opens.
     """
     target = Path(target).absolute()
+    if target.is_dir():
+        raise BackupError(_("%(path)s is a folder: give the name of a file.") % {"path": target})
     if target.exists() and not force:
         raise BackupError(
             _("%(path)s already exists: choose another name or add --force to replace it.")
@@ -289,8 +291,7 @@ def restore(archive: Archive, *, log: Callable[[str], None] = print) -> None:
     staged_media = None
     try:
         if root is not None and media_included:
-            root.parent.mkdir(parents=True, exist_ok=True)
-            staged_media = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}.new-"))
+            staged_media = staging_folder(root)
             extract(
                 archive,
                 lambda name: staged_media / name[len(MEDIA_PREFIX):]

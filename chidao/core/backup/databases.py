@@ -112,6 +112,7 @@ def restore_sqlite(archive: Archive) -> None:
         if not live.exists():
             for suffix in ("-wal", "-shm", "-journal"):
                 Path(f"{live}{suffix}").unlink(missing_ok=True)  # left by a lost database
+            os.chmod(staged, 0o600)
             os.replace(staged, live)
             return
         with (

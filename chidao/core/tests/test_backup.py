@@ -26,6 +26,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from chidao.core import backup
+from chidao.core.backup import databases, media
 from chidao.org.models import Person
 from chidao.testing import ROOT
 
@@ -298,18 +299,19 @@ def _member(name: str, data: bytes = b"x", kind=tarfile.REGTYPE, link: str = "")
     return info, data
 
 
-def test_the_backup_is_a_checked_archive_readable_only_by_its_owner(backed_up):
+def test_the_backup_is_a_checked_archive_readable_only_by_its_owner(backed_up, media_root):
     archive = backup.read_archive(backed_up)
     manifest = archive.manifest
     assert backed_up.stat().st_mode & 0o777 == 0o600
     assert manifest["engine"] == connection.vendor
     assert manifest["counts"]["org.Person"] == Person.objects.count()
-    assert manifest["media"] == {"included": True, "files": 2, "bytes": 26}
-    assert set(manifest["members"]) == {
-        "media/directives/1/kept",
-        "media/directives/1/mine",
-        archive.database_member,
+    assert manifest["media"]["included"] is True
+    assert manifest["media"]["files"] == len(_listing(media_root))
+    assert manifest["members"]["media/directives/1/mine"] == {
+        "sha256": hashlib.sha256(b"%PDF-1.4 mine").hexdigest(),
+        "size": 13,
     }
+    assert archive.database_member in manifest["members"]
 
 
 def test_an_existing_file_is_not_replaced_without_force(backed_up, tmp_path):
@@ -401,3 +403,24 @@ def test_a_restore_asks_first_and_an_answer_other_than_yes_changes_nothing(
         call_command("restore", str(made), stdout=io.StringIO())
     assert str(connection.settings_dict["NAME"]) in questions[0]
     assert _state(media_root) == before
+
+
+def test_without_the_postgresql_client_the_message_names_the_package(monkeypatch):
+    monkeypatch.setattr(databases.shutil, "which", lambda name: None)
+    with pytest.raises(backup.BackupError, match="postgresql-client"):
+        databases.pg_program("pg_dump")
+
+
+def test_a_media_root_that_is_a_mount_point_gets_its_entries_swapped(tmp_path, monkeypatch):
+    """A volume of its own cannot be renamed: the restored files are staged inside it."""
+    root = tmp_path / "media"
+    (root / "directives").mkdir(parents=True)
+    (root / "directives" / "old").write_bytes(b"old")
+    monkeypatch.setattr(media.os.path, "ismount", lambda path: Path(path) == root)
+    new = media.staging_folder(root)
+    assert new.parent == root
+    (new / "directives").mkdir()
+    (new / "directives" / "restored").write_bytes(b"restored")
+    media.swap_in(new, root)
+    assert _listing(root) == {"directives/restored": b"restored"}
+    assert [p.name for p in root.iterdir()] == ["directives"]

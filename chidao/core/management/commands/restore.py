@@ -1,11 +1,13 @@
 """Khôi phục: replace the database and the uploaded files with a backup's, after checking it,
 then prove the result: row counts as in the backup and every timeline intact."""
 
+import datetime
 import io
 from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chidao.core import backup
@@ -34,15 +36,19 @@ class Command(BaseCommand):
         except backup.BackupError as error:
             raise CommandError(str(error)) from None
         manifest = archive.manifest
+        created = timezone.localtime(datetime.datetime.fromisoformat(manifest["created_at"]))
         self.stdout.write(
             _("Backup of %(created)s checked: %(members)s files match their hashes.")
-            % {"created": manifest["created_at"], "members": len(archive.members)}
+            % {"created": created.strftime("%d/%m/%Y %H:%M:%S"), "members": len(archive.members)}
         )
         if interactive:
-            answer = input(
-                _("This replaces %(target)s with the backup. Type 'yes' to continue: ")
-                % {"target": backup.describe_target()}
-            )
+            try:
+                answer = input(
+                    _("This replaces %(target)s with the backup. Type 'yes' to continue: ")
+                    % {"target": backup.describe_target()}
+                )
+            except EOFError:  # no terminal (cron) and no --noinput
+                answer = ""
             if answer.strip().lower() not in YES:
                 raise CommandError(_("Restore cancelled: nothing was changed."))
         try:
