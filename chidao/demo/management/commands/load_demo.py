@@ -13,7 +13,7 @@ from chidao.board.models import Screen
 from chidao.demo import org
 from chidao.demo import tasks as demo_tasks
 from chidao.notifications.models import Channel, Notification
-from chidao.org.models import Person, Unit
+from chidao.org.models import Person, Role, Unit
 
 
 class Command(BaseCommand):
@@ -86,6 +86,15 @@ class Command(BaseCommand):
             username, unit = people[0]
             more = _(" and %(n)d more") % {"n": len(people) - 1} if len(people) > 1 else ""
             self.stdout.write(f"  {role:<28} {username:<16} {unit}{more}")
+        required = [str(Role(r).label) for r in settings.CHIDAO_TWO_FACTOR_REQUIRED_ROLES]
+        if required:
+            self.stdout.write(
+                _(
+                    "%(roles)s set up two-factor sign-in at their first sign-in: scan the QR code "
+                    "with an authenticator app, or type the key the page shows."
+                )
+                % {"roles": ", ".join(required)}
+            )
 
 
 def _settle_the_outbox(now):
