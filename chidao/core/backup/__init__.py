@@ -10,7 +10,8 @@ uploaded files, in one tar archive (gzip when FILE ends in ``.gz`` or ``.tgz``):
     manifest.json                        format, engine, time, migration state, row counts,
                                          size and SHA-256 of every other member (written last)
 
-The timeline key and SECRET_KEY are not in the archive: they are kept apart on purpose.
+SECRET_KEY, the timeline keys and the anchor log are not in the archive: kept apart on purpose
+(whoever holds a backup must not be able to re-sign history, nor a restore roll anchors back).
 """
 
 import contextlib
@@ -32,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .archive import (
+    CHUNK,
     FORMAT,
     MANIFEST,
     MEDIA_PREFIX,
@@ -71,8 +73,6 @@ __all__ = [
     "read_archive",
     "restore",
 ]
-
-CHUNK = 1024 * 1024
 
 
 @dataclass

@@ -137,7 +137,9 @@ def read_archive(path: Path) -> Archive:
             _("The backup is in format %(version)s, which this version cannot read.")
             % {"version": manifest.get("version")}
         )
-    listed = manifest.get("members") or {}
+    if not _well_formed(manifest):
+        raise BackupError(_("The backup's manifest cannot be read."))
+    listed = manifest["members"]
     damaged = sorted(
         name for name in set(listed) | set(found) if listed.get(name) != found.get(name)
     )
@@ -151,9 +153,39 @@ def read_archive(path: Path) -> Archive:
     return Archive(path, manifest, found)
 
 
+def _well_formed(manifest: dict) -> bool:
+    """The fields a restore reads have the types it expects (the manifest is data from outside)."""
+
+    def mapping(value, kinds) -> bool:
+        return isinstance(value, dict) and all(
+            isinstance(k, str) and isinstance(v, kinds) for k, v in value.items()
+        )
+
+    return (
+        isinstance(manifest.get("engine"), str)
+        and isinstance(manifest.get("created_at"), str)
+        and isinstance(manifest.get("database"), dict)
+        and isinstance(manifest["database"].get("member"), str)
+        and isinstance(manifest["database"].get("pg_dump", 0), int)
+        and mapping(manifest.get("migrations"), str)
+        and mapping(manifest.get("counts"), int)
+        and isinstance(manifest.get("media"), dict)
+        and mapping(manifest.get("members"), dict)
+    )
+
+
 def extract(archive: Archive, wanted: Callable[[str], Path | None]) -> None:
     """Write the members ``wanted`` maps to a path, hashing them again as they are written: the
     file may have changed since it was read."""
+    try:
+        _extract(archive, wanted)
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
+        raise BackupError(
+            _("The backup file is damaged or not a backup: %(error)s") % {"error": error}
+        ) from None
+
+
+def _extract(archive: Archive, wanted: Callable[[str], Path | None]) -> None:
     with tarfile.open(archive.path, "r:*") as tar:
         for member in tar:
             target = wanted(member.name)

@@ -424,3 +424,8 @@ def test_a_media_root_that_is_a_mount_point_gets_its_entries_swapped(tmp_path, m
     media.swap_in(new, root)
     assert _listing(root) == {"directives/restored": b"restored"}
     assert [p.name for p in root.iterdir()] == ["directives"]
+
+
+def test_a_manifest_with_fields_of_the_wrong_type_is_refused(made, tmp_path):
+    forged = _rewrite(made, tmp_path / "odd.tar", lambda m: m.update(counts=["not", "a", "map"]))
+    assert "bản kê" in _restore(forged)

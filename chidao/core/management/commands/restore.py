@@ -36,10 +36,14 @@ class Command(BaseCommand):
         except backup.BackupError as error:
             raise CommandError(str(error)) from None
         manifest = archive.manifest
-        created = timezone.localtime(datetime.datetime.fromisoformat(manifest["created_at"]))
+        try:
+            created = datetime.datetime.fromisoformat(manifest["created_at"])
+            created = timezone.localtime(created).strftime("%d/%m/%Y %H:%M:%S")
+        except ValueError:  # a naive or malformed time: shown as written
+            created = manifest["created_at"]
         self.stdout.write(
             _("Backup of %(created)s checked: %(members)s files match their hashes.")
-            % {"created": created.strftime("%d/%m/%Y %H:%M:%S"), "members": len(archive.members)}
+            % {"created": created, "members": len(archive.members)}
         )
         if interactive:
             try:
