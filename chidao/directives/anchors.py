@@ -17,6 +17,9 @@ resetting the task's head to an earlier, genuine event. The anchor log can: an a
    holds it (a log cut at its end is otherwise found through the events it no longer covers).
 3. ``verify_timelines`` checks every task against the latest entry naming it: the anchored
    event must still be there with the anchored hash.
+4. A "restore" entry (``manage.py restore``, ``rebaseline``) holds every head as restored, the
+   backup's identity and the tasks rolled back: from it on, it is the baseline. The entries
+   before it are still checked as a chain of signed entries.
 """
 
 import datetime
@@ -39,7 +42,7 @@ from chidao.directives.timeline import Anchored
 # A task changed by a transaction still open when the previous entry was written is stamped
 # before that entry but committed after it: the next entry looks back this far.
 LOOK_BACK = datetime.timedelta(hours=1)
-KINDS = ("daily", "manual", "sign")
+KINDS = ("daily", "manual", "sign", "restore")
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,17 @@ class LogBreak:
     line: int
     reason: str
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class Restore:
+    """A "restore" entry (``manage.py restore``): the heads as restored become the baseline;
+    ``rolled_back`` lists [task id, anchored count, restored count or None] before it."""
+
+    line: int
+    at: str
+    backup: dict
+    rolled_back: list
 
 
 @dataclass
@@ -61,6 +75,7 @@ class Log:
     digests: set[str] = field(default_factory=set)
     breaks: list[LogBreak] = field(default_factory=list)
     signed_at_line: int = 0  # the line of a "sign" entry (sign_timelines), if any
+    restores: list[Restore] = field(default_factory=list)
 
 
 def _canonical(entry: dict) -> bytes:
@@ -108,10 +123,26 @@ def read(path: Path | None = None) -> Log:
             log.digests.add(digest)
             if entry.get("kind") == "sign":
                 log.signed_at_line = number
+            elif entry.get("kind") == "restore":
+                # Signed, so only the key's holder wrote it: the heads as restored replace
+                # what was anchored before (rolled back on the record, not tampered with).
+                log.heads.clear()
+                log.restores.append(_restore(number, entry))
             # A later entry supersedes an earlier one for the same task.
             for task_id, count, head in tasks:
                 log.heads[task_id] = Anchored(count, head)
     return log
+
+
+def _restore(line: int, entry: dict) -> Restore:
+    backup = entry.get("backup")
+    rolled_back = entry.get("rolled_back")
+    return Restore(
+        line,
+        str(entry.get("at")),
+        backup if isinstance(backup, dict) else {},
+        rolled_back if isinstance(rolled_back, list) else [],
+    )
 
 
 def _last_entry(path: Path) -> dict | None:
@@ -148,9 +179,15 @@ class Entry:
     at: str
 
 
-def write(kind: str = "manual", full: bool = False) -> Entry:
+def write(
+    kind: str = "manual",
+    full: bool = False,
+    heads: list[list] | None = None,
+    extra: dict | None = None,
+) -> Entry:
     """Append one entry (see the module's docstring), under an exclusive lock on the log so
-    that two writers on this machine never both take the same number."""
+    that two writers on this machine never both take the same number. ``heads`` (given by a
+    restore) replace those read from the tasks; ``extra`` fields are signed with the rest."""
     assert kind in KINDS
     path = _path()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -159,16 +196,8 @@ def write(kind: str = "manual", full: bool = False) -> Entry:
         fcntl.flock(fd, fcntl.LOCK_EX)
         last = _last_entry(path)
         now = clock.now()
-        tasks = Task.objects.filter(event_count__gt=0)
-        if last is not None and not full:
-            since = datetime.datetime.fromisoformat(last["at"]) - LOOK_BACK
-            tasks = tasks.filter(updated__gte=since)
-        heads = [
-            list(row)
-            for row in tasks.order_by("pk")
-            .values_list("pk", "event_count", "event_head")
-            .iterator(chunk_size=5000)
-        ]
+        if heads is None:
+            heads = _changed_heads(last, full)
         entry = {
             "n": (last or {}).get("n", 0) + 1,
             "at": now.astimezone(datetime.UTC).isoformat(timespec="seconds"),
@@ -176,6 +205,7 @@ def write(kind: str = "manual", full: bool = False) -> Entry:
             "key": signing.current_key_id(),
             "kind": kind,
             "tasks": heads,
+            **(extra or {}),
         }
         entry["mac"] = signing.mac(entry["key"], _canonical(entry))
         line = _canonical(entry) + b"\n"
@@ -185,6 +215,19 @@ def write(kind: str = "manual", full: bool = False) -> Entry:
     finally:
         os.close(fd)
     return Entry(entry["n"], entry["mac"], len(heads), entry["at"])
+
+
+def _changed_heads(last: dict | None, full: bool) -> list[list]:
+    tasks = Task.objects.filter(event_count__gt=0)
+    if last is not None and not full:
+        since = datetime.datetime.fromisoformat(last["at"]) - LOOK_BACK
+        tasks = tasks.filter(updated__gte=since)
+    return [
+        list(row)
+        for row in tasks.order_by("pk")
+        .values_list("pk", "event_count", "event_head")
+        .iterator(chunk_size=5000)
+    ]
 
 
 def mail(entry: Entry, recipients: Iterable[str] | None = None) -> bool:

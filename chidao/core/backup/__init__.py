@@ -16,7 +16,6 @@ SECRET_KEY, the timeline keys and the anchor log are not in the archive: kept ap
 
 import contextlib
 import datetime
-import hashlib
 import json
 import os
 import shutil
@@ -33,7 +32,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .archive import (
-    CHUNK,
     FORMAT,
     MANIFEST,
     MEDIA_PREFIX,
@@ -43,6 +41,7 @@ from .archive import (
     add_bytes,
     add_file,
     extract,
+    file_sha256,
     read_archive,
     write_mode,
 )
@@ -70,6 +69,7 @@ __all__ = [
     "check_compatible",
     "compare_counts",
     "describe_target",
+    "file_sha256",
     "read_archive",
     "restore",
 ]
@@ -125,11 +125,7 @@ def backup(
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    digest = hashlib.sha256()
-    with target.open("rb") as written:
-        while chunk := written.read(CHUNK):
-            digest.update(chunk)
-    return BackupResult(target, target.stat().st_size, digest.hexdigest(), manifest)
+    return BackupResult(target, target.stat().st_size, file_sha256(target), manifest)
 
 
 def _write(raw, mode: str, vendor: str, work: Path, log: Callable[[str], None]) -> dict:

@@ -32,6 +32,7 @@ class Archive:
     path: Path
     manifest: dict
     members: dict[str, dict] = field(default_factory=dict)
+    manifest_sha256: str = ""
 
     @property
     def database_member(self) -> str:
@@ -150,7 +151,15 @@ def read_archive(path: Path) -> Archive:
         )
     if manifest.get("database", {}).get("member") not in found:
         raise BackupError(_("The backup holds no database."))
-    return Archive(path, manifest, found)
+    return Archive(path, manifest, found, hashlib.sha256(manifest_bytes).hexdigest())
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _well_formed(manifest: dict) -> bool:

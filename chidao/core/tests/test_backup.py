@@ -429,3 +429,92 @@ def test_a_media_root_that_is_a_mount_point_gets_its_entries_swapped(tmp_path, m
 def test_a_manifest_with_fields_of_the_wrong_type_is_refused(made, tmp_path):
     forged = _rewrite(made, tmp_path / "odd.tar", lambda m: m.update(counts=["not", "a", "map"]))
     assert "bản kê" in _restore(forged)
+
+
+# --- A restore of an older backup re-baselines the anchors, on the record ------------------
+
+# Work on the first two tasks (a comment each), printed as "WORKED [[task, count], …]".
+WORK = """
+import json
+from django.db import transaction
+from chidao.directives.actions.base import lock
+from chidao.directives.actions.files import record_with_files
+from chidao.directives.models import Task
+from chidao.org.models import Person
+actor = Person.objects.get(username="cv.th1")
+for task in Task.objects.order_by("pk")[:2]:
+    with transaction.atomic():
+        record_with_files(lock(task), "comment", actor, [], text="Sau khi sao lưu")
+counts = Task.objects.order_by("pk").values_list("pk", "event_count")[:2]
+print("WORKED " + json.dumps(list(counts)))
+"""
+
+
+def _worked(site: Site) -> list[list[int]]:
+    output = site.python(WORK)
+    line = next(line for line in output.splitlines() if line.startswith("WORKED "))
+    return json.loads(line.split(" ", 1)[1])
+
+
+def _entries(log: Path) -> list[dict]:
+    return [json.loads(line) for line in log.read_text().splitlines()]
+
+
+def restore_story(tmp_path: Path, url: str, spare_url: str) -> None:
+    site = Site(tmp_path / "site", url)
+    site.manage("migrate", "-v", "0")
+    site.manage("load_demo", "--tasks", "8", "--password", "Demo-2026-mat-khau")
+    site.manage("anchor_timelines")
+    archive = tmp_path / "older.tar"
+    made = site.manage("backup", str(archive))
+    sha = made.stdout.split("SHA-256")[-1].split()[-1]
+    before = site.fingerprint()
+    worked = _worked(site)
+    site.manage("anchor_timelines")  # the work is anchored: the backup is now older
+
+    restored = site.manage("restore", str(archive), "--noinput")  # exit status 0
+    assert site.fingerprint() == before
+    entry = _entries(site.anchor_log)[-1]
+    assert entry["kind"] == "restore" and entry["n"] == 3
+    assert entry["backup"]["sha256"] == sha == backup.file_sha256(archive)
+    assert entry["backup"]["created_at"] == backup.read_archive(archive).manifest["created_at"]
+    assert entry["rolled_back"] == [[task, count, count - 1] for task, count in worked]
+    assert "2 nhiệm vụ bị lùi về bản sao lưu" in restored.stdout, restored.stdout
+    for task, count in worked:
+        assert f"Nhiệm vụ {task}: {count} sự kiện đã neo, khôi phục {count - 1}" in restored.stdout
+    verified = site.manage("verify_timelines").stdout
+    assert "dòng 3: khôi phục lúc" in verified and "2 nhiệm vụ mất 2 sự kiện" in verified
+    assert sha in verified
+
+    # Work goes on from the restored state; the next anchor and verification are clean.
+    _worked(site)
+    site.manage("anchor_timelines")
+    site.manage("verify_timelines")
+
+    # A spare machine with no anchor log at all: the restore starts one.
+    spare = Site(tmp_path / "spare", spare_url)
+    spare.anchor_log.parent.mkdir(parents=True)
+    spare.manage("restore", str(archive), "--noinput")
+    (entry,) = _entries(spare.anchor_log)
+    assert (entry["n"], entry["kind"], entry["rolled_back"]) == (1, "restore", [])
+    assert len(entry["tasks"]) == len(before["tasks"])
+    spare.manage("verify_timelines")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the SQLite pass runs it (the file is engine-neutral)"
+)
+def test_restoring_an_older_backup_records_the_rollback_and_verifies(tmp_path):
+    restore_story(
+        tmp_path,
+        f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        f"sqlite:///{tmp_path / 'spare' / 'var' / 'db.sqlite3'}",
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="DATABASE_URL=postgres://…")
+def test_restoring_an_older_backup_records_the_rollback_and_verifies_on_postgresql(
+    tmp_path, fresh_postgres_databases
+):
+    restore_story(tmp_path, *fresh_postgres_databases)

@@ -4,6 +4,7 @@ and ``verify_timelines`` must name exactly the tasks, events and reasons."""
 
 import datetime
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -504,3 +505,117 @@ def test_verifying_without_any_key_says_so(acted, settings):
 
     with pytest.raises(ImproperlyConfigured, match="CHIDAO_TIMELINE_KEYS"):
         call_command("verify_timelines", stdout=io.StringIO())
+
+
+# --- A restore on the record (``rebaseline``): a rollback the key's holder vouches for -------
+
+BACKUP = {"created_at": "2026-03-12T06:00:00+00:00", "sha256": "ab" * 32, "manifest_sha256": "cd"}
+
+
+def roll_back_to(task, seq):
+    """What restoring a backup taken at event ``seq`` leaves: the later events gone."""
+    head = task.events.get(seq=seq).hash
+    sql("DELETE FROM {notes} WHERE event_id IN (SELECT id FROM {events} WHERE task_id = %s "
+        "AND seq > %s)", task.pk, seq)  # fmt: skip
+    sql("UPDATE {files} SET event_id = NULL, task_id = NULL WHERE event_id IN (SELECT id FROM "
+        "{events} WHERE task_id = %s AND seq > %s)", task.pk, seq)  # fmt: skip
+    sql("DELETE FROM {events} WHERE task_id = %s AND seq > %s", task.pk, seq)
+    sql("UPDATE {tasks} SET event_count = %s, event_head = %s WHERE id = %s", seq, head, task.pk)
+
+
+def work_then_anchor(task, people, day, text="Thêm ý kiến"):
+    with at(ANCHORED + datetime.timedelta(days=day)):
+        actions.comment(people.specialist, task, text)
+        call_command("anchor_timelines", stdout=io.StringIO())
+
+
+def test_a_restore_entry_makes_a_rollback_information_not_a_break(acted, org, people, settings):
+    from chidao.directives import rebaseline
+
+    anchor()
+    sid = transaction.savepoint()
+    gone = another(org, people)  # created after the backup, so not in it
+    work_then_anchor(acted, people, 1)
+    transaction.savepoint_rollback(sid)
+    work_then_anchor(acted, people, 1)  # #5, anchored, then lost with the restore
+    roll_back_to(acted, 4)
+    assert len(verify_command("--skip-files")[0]) == 2  # without a restore entry: two breaks
+
+    with at(ANCHORED + datetime.timedelta(days=2)):
+        done = rebaseline.after_restore(BACKUP)
+
+    assert done.rolled_back == [
+        rebaseline.RolledBack(acted.pk, 5, 4),
+        rebaseline.RolledBack(gone.pk, 1, None),
+    ]
+    entry = json.loads(settings.CHIDAO_ANCHOR_LOG.read_text().splitlines()[-1])
+    assert (entry["kind"], entry["backup"]) == ("restore", BACKUP)
+    assert entry["rolled_back"] == [[acted.pk, 5, 4], [gone.pk, 1, None]]
+    assert entry["tasks"] == [[acted.pk, 4, Task.objects.get(pk=acted.pk).event_head]]
+    lines, failure = verify_command("--skip-files")
+    assert failure is None
+    assert lines[0].startswith(f"Anchor log, line {entry['n']}: restored on 14/03/2026 ")
+    assert lines[0].endswith(
+        f"(SHA-256 {'ab' * 32}); 2 tasks lost 2 events recorded after the backup."
+    )
+
+    # Work goes on from the restored state, and verifies.
+    work_then_anchor(acted, people, 3, "Nhập lại sau khôi phục")
+    assert verify_command("--skip-files")[1] is None
+
+    # A rollback without a restore entry, after it, is still tampering.
+    roll_back_to(acted, 4)
+    lines, failure = verify_command("--skip-files")
+    assert lines[1:] == [
+        f"Task {acted.pk}, event #5: the anchor log recorded the timeline up to this event, "
+        "which is gone."
+    ]
+
+
+def test_a_forged_restore_entry_is_refused_and_the_rollback_still_reported(acted, people, settings):
+    anchor()
+    work_then_anchor(acted, people, 1)
+    roll_back_to(acted, 4)
+    path = settings.CHIDAO_ANCHOR_LOG
+    last = json.loads(path.read_text().splitlines()[-1])
+    forged = {
+        "n": last["n"] + 1,
+        "at": "2026-03-14T00:00:00+00:00",
+        "prev": last["mac"],
+        "key": "test",
+        "kind": "restore",
+        "tasks": [[acted.pk, 4, Task.objects.get(pk=acted.pk).event_head]],
+        "backup": BACKUP,
+        "rolled_back": [],
+    }
+    guessed = "a-guess-at-the-timeline-key-0123456789"
+    forged["mac"] = hmac.new(guessed.encode(), anchors._canonical(forged), "sha256").hexdigest()
+    with path.open("a") as log:
+        log.write(json.dumps(forged) + "\n")
+
+    lines, failure = verify_command("--skip-files")
+    assert lines == [
+        "Anchor log, line 3: the entry was changed (its signature does not match).",
+        f"Task {acted.pk}, event #5: the anchor log recorded the timeline up to this event, "
+        "which is gone.",
+    ]
+    assert failure == "2 problems found, in 1 timelines or documents."
+
+
+def test_an_entry_edited_before_a_restore_entry_is_still_found(acted, people, settings):
+    from chidao.directives import rebaseline
+
+    anchor()
+    with at(ANCHORED + datetime.timedelta(days=1)):
+        rebaseline.after_restore(BACKUP)
+    path = settings.CHIDAO_ANCHOR_LOG
+    first, second = path.read_text().splitlines()
+    entry = json.loads(first)
+    entry["tasks"] = []
+    path.write_text(json.dumps(entry) + "\n" + second + "\n")
+
+    lines, failure = verify_command("--skip-files")
+    assert lines[1:] == [
+        "Anchor log, line 1: the entry was changed (its signature does not match).",
+    ]
+    assert failure == "1 problem found, in 0 timelines or documents."

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chidao.core import backup
+from chidao.directives import rebaseline, signing
 
 YES = {"yes", "có", "co"}
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(self, *args, file, interactive=True, **options):
+        signing.current_key_id()  # the restore signs its anchor entry: refuse before any change
         try:
             # Every member is read and hashed before anything is touched.
             archive = backup.read_archive(file)
@@ -61,7 +63,41 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         for note in notes:
             self.stdout.write(self.style.WARNING(note))
+        self._rebaseline(archive)
         self._prove(archive)
+
+    def _rebaseline(self, archive):
+        """Record the restore in the anchor log, and name the work it rolled back."""
+        done = rebaseline.after_restore(
+            {
+                "created_at": archive.manifest["created_at"],
+                "sha256": backup.file_sha256(archive.path),
+                "manifest_sha256": archive.manifest_sha256,
+            }
+        )
+        self.stdout.write(
+            _("Anchor #%(n)s records the restore: digest %(digest)s.")
+            % {"n": done.entry.n, "digest": done.entry.digest}
+        )
+        if not done.rolled_back:
+            self.stdout.write(_("No anchored timeline was rolled back."))
+            return
+        self.stdout.write(
+            self.style.WARNING(
+                _(
+                    "%(tasks)s tasks were rolled back to the backup; what was recorded after it "
+                    "is lost and must be entered again:"
+                )
+                % {"tasks": len(done.rolled_back)}
+            )
+        )
+        for task in done.rolled_back:
+            values = {"task": task.task_id, "anchored": task.anchored, "restored": task.restored}
+            if task.restored is None:
+                line = _("Task %(task)s: %(anchored)s events anchored, not in the backup.")
+            else:
+                line = _("Task %(task)s: %(anchored)s events anchored, %(restored)s restored.")
+            self.stdout.write("  " + line % values)
 
     def _prove(self, archive):
         failures = []

@@ -1,8 +1,11 @@
 """Kiểm tra tính toàn vẹn: verify every task's signed timeline against the anchor log and
 re-hash every attached file; report every break, then fail with a count."""
 
+import datetime
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -65,6 +68,36 @@ def describe_log(broken: anchors.LogBreak) -> str:
     return _("Anchor log, line %(line)s: %(reason)s.") % {"line": broken.line, "reason": reason}
 
 
+def local_time(value: str) -> str:
+    """An ISO time from the log or a manifest, in committee time; as written if malformed."""
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+        return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M:%S")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def describe_restore(restore: anchors.Restore) -> str:
+    """A restore on the record: information, not a break (the lost work is named)."""
+    lost = 0
+    for row in restore.rolled_back:
+        try:
+            lost += int(row[1]) - int(row[2] or 0)
+        except (TypeError, ValueError, IndexError):
+            continue
+    return _(
+        "Anchor log, line %(line)s: restored on %(at)s from the backup of %(created)s "
+        "(SHA-256 %(sha)s); %(tasks)s tasks lost %(events)s events recorded after the backup."
+    ) % {
+        "line": restore.line,
+        "at": local_time(restore.at),
+        "created": local_time(restore.backup.get("created_at")),
+        "sha": restore.backup.get("sha256", "?"),
+        "tasks": len(restore.rolled_back),
+        "events": lost,
+    }
+
+
 class Command(BaseCommand):
     help = (
         "Verify the signed timeline of every task (or of the given ones) against the anchor "
@@ -87,6 +120,8 @@ class Command(BaseCommand):
     def handle(self, *args, task=None, expect_anchor=(), skip_files=False, **options):
         signing.current_key_id()  # without any key, say so rather than blame every event
         log = anchors.read()
+        for restore in log.restores:
+            self.stdout.write(describe_restore(restore))
         problems = list(log.breaks)
         problems += [
             anchors.LogBreak(0, "expected", digest)
