@@ -65,6 +65,11 @@ def make_person(username, unit=None, role=None, **membership_fields):
 
 @pytest.fixture
 def org(db):
+    return build_org()
+
+
+def build_org():
+    """The tree above; a function too, for tests that build it once per module."""
     u = SimpleNamespace()
     u.province = make_unit(None, UnitKind.COMMITTEE, "Ủy ban nhân dân tỉnh Thử", "UBND")
     u.block_kt = SectorBlock.objects.create(committee=u.province, name="Khối Kinh tế", code="KT")
@@ -87,6 +92,10 @@ def org(db):
 
 @pytest.fixture
 def people(org):
+    return build_people(org)
+
+
+def build_people(org):
     p = SimpleNamespace()
     p.leader = make_person(
         "leader", org.province, Role.COMMITTEE_LEADER, position="Phó Chủ tịch",

@@ -164,6 +164,10 @@ def take_step(request, pk: int, step: str):
         raise Http404
     if request.method != "POST":
         return redirect("directives:task_detail", pk=task.pk)
+    # The step's own right first: "return a proposal" is an Office leader's even though the
+    # action behind it also serves the specialist's "return a report" (which would otherwise
+    # answer a specialist's attempt with a wrong state, 422, rather than 403).
+    check(request.user, actions.STEPS[step].action, task)
     _form_class, call, success = STEPS[step]
     form = step_form(step, task, request.POST, request.FILES)
     if _apply(request, form, lambda: call(request.user, task, form.cleaned_data, form), success):
