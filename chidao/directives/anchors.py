@@ -76,6 +76,9 @@ class Log:
     breaks: list[LogBreak] = field(default_factory=list)
     signed_at_line: int = 0  # the line of a "sign" entry (sign_timelines), if any
     restores: list[Restore] = field(default_factory=list)
+    # Key id → the end of the second in which an entry signed with a newer key was first
+    # written: from then on that key may sign nothing (a leaked old key forges nothing new).
+    retired: dict[str, datetime.datetime] = field(default_factory=dict)
 
 
 def _canonical(entry: dict) -> bytes:
@@ -95,6 +98,7 @@ def read(path: Path | None = None) -> Log:
     except FileNotFoundError:
         return log
     previous = ""
+    newest = None  # the age of the newest key that signed an entry so far
     with lines:
         for number, raw in enumerate(lines, 1):
             try:
@@ -110,17 +114,22 @@ def read(path: Path | None = None) -> Log:
                 genuine = signing.same(signing.mac(str(key), _canonical(entry)), str(digest))
             except signing.UnknownKeyError:
                 genuine = None
-            if not genuine:
+            reason = {None: "unknown_key", False: "signature"}.get(genuine)
+            age = signing.age(str(key))
+            if genuine and newest is not None and age > newest:
+                reason = "retired_key"  # an older key after a newer one: a leaked key's forgery
+            if reason:
                 # Not to be trusted, but the next entry is still judged by its link to this one.
-                reason = "signature" if genuine is False else "unknown_key"
                 log.breaks.append(LogBreak(number, reason, str(key)))
                 previous, log.entries = digest, n
                 continue
+            newest = age if newest is None else min(newest, age)
             if prev != previous or n != log.entries + 1:
                 log.breaks.append(LogBreak(number, "link"))
             log.entries = n
             previous = digest
             log.digests.add(digest)
+            _retire(log, str(key), entry.get("at"))
             if entry.get("kind") == "sign":
                 log.signed_at_line = number
             elif entry.get("kind") == "restore":
@@ -132,6 +141,20 @@ def read(path: Path | None = None) -> Log:
             for task_id, count, head in tasks:
                 log.heads[task_id] = Anchored(count, head)
     return log
+
+
+def _retire(log: Log, key: str, at) -> None:
+    """Every configured key older than ``key`` is retired by this (genuine) entry's time."""
+    newer = signing.age(key)
+    try:
+        moment = datetime.datetime.fromisoformat(at) + datetime.timedelta(seconds=1)
+    except (TypeError, ValueError):
+        return
+    if newer is None or moment.tzinfo is None:
+        return
+    for older in list(settings.CHIDAO_TIMELINE_KEYS)[newer + 1 :]:
+        if older not in log.retired or moment < log.retired[older]:
+            log.retired[older] = moment
 
 
 def _restore(line: int, entry: dict) -> Restore:

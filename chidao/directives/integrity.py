@@ -99,6 +99,7 @@ def scan(
             "legacy": legacy,
             "anchored": anchors.heads.get(task.pk),
             "unanchored_before": unanchored_before,
+            "retired": anchors.retired,
         }
         result = walk(task, event_groups.take(task.pk), **checks)
         if result.broken is not None:

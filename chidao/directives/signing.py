@@ -25,6 +25,14 @@ def current_key_id() -> str:
     return next(iter(keys))
 
 
+def age(key_id: str) -> int | None:
+    """0 for the current key, 1 for the one before it…; None for a key not configured."""
+    for position, configured in enumerate(settings.CHIDAO_TIMELINE_KEYS):
+        if configured == key_id:
+            return position
+    return None
+
+
 def mac(key_id: str, message: bytes) -> str:
     try:
         secret = settings.CHIDAO_TIMELINE_KEYS[key_id]

@@ -88,6 +88,7 @@ def walk(
     legacy: bool = False,
     anchored: Anchored | None = None,
     unanchored_before: datetime.datetime | None = None,
+    retired: dict[str, datetime.datetime] | None = None,
 ) -> Walk:
     """Walk one task's events in order; stop at the first break.
 
@@ -104,12 +105,19 @@ def walk(
        earlier, genuine event is found; and an event older than ``unanchored_before`` must be
        covered by an anchor (the daily anchor runs; a truncated anchor log shows here). This
        last break is reported only when nothing worse is found.
+    6. Against key rotation (``retired``: key id → when an anchor signed with a newer key was
+       first written): an event signed with a retired key must be dated before that moment
+       and not before the event before it (a backdated forgery), and no event may be signed
+       with an older key than an event before it in the chain. With the current key anyone
+       can date an event as they like, so time order is checked where it proves something.
     """
     result = Walk()
     previous = ""
     expected_seq = 1
     signed_seen = False
     late = None
+    newest = None  # the age of the newest key that signed an event so far
+    before = None  # the previous event's time
     for event in events:
         broken = None
         if event.seq != expected_seq:
@@ -131,9 +139,15 @@ def walk(
             and (event.hash != anchored.head)
         ):
             broken = Break(task.pk, event.seq, "anchor_changed")
+        age = signing.age(event.key_id) if event.key_id else None
+        if broken is None and age is not None:
+            broken = _rotation(task, event, age, newest, before, retired or {})
         if broken is not None:
             result.broken = broken
             return result
+        if age is not None:
+            newest = age if newest is None else min(newest, age)
+        before = event.at
         signed_seen = signed_seen or bool(event.key_id)
         if (
             late is None
@@ -155,3 +169,17 @@ def walk(
     else:
         result.broken = late
     return result
+
+
+def _rotation(task, event, age, newest, before, retired) -> Break | None:
+    """A key replaced by a newer one signs nothing after it (``walk``, 6)."""
+    if newest is not None and age > newest:
+        return Break(task.pk, event.seq, "retired_key", event.key_id)
+    until = retired.get(event.key_id)
+    if until is None:
+        return None
+    if event.at >= until:
+        return Break(task.pk, event.seq, "retired_key", event.key_id)
+    if before is not None and event.at < before:
+        return Break(task.pk, event.seq, "backwards", event.key_id)
+    return None

@@ -29,6 +29,7 @@ from chidao.notifications.models import Notification
 from chidao.notifications.tests.test_worker import smtp  # noqa: F401 (the real SMTP fixture)
 
 UTC = datetime.UTC
+ISSUED = datetime.datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 RECEIVED = datetime.datetime(2026, 3, 3, 3, 15, tzinfo=UTC)
 PROGRESS = datetime.datetime(2026, 3, 10, 8, 30, tzinfo=UTC)
 COMMENTED = datetime.datetime(2026, 3, 11, 9, 45, tzinfo=UTC)
@@ -53,6 +54,14 @@ def act(task, people):
     with at(COMMENTED):
         actions.comment(people.specialist, task, "Đề nghị bổ sung số liệu")
     return Task.objects.get(pk=task.pk)
+
+
+@pytest.fixture
+def task(org, people):
+    """The shared fixture's task, issued in March like its events: a key rotation judges each
+    event by its time."""
+    with at(ISSUED):
+        return another(org, people, "Tham mưu phương án phân bổ vốn đầu tư công năm 2026")
 
 
 @pytest.fixture
@@ -619,3 +628,70 @@ def test_an_entry_edited_before_a_restore_entry_is_still_found(acted, people, se
         "Anchor log, line 1: the entry was changed (its signature does not match).",
     ]
     assert failure == "1 problem found, in 0 timelines or documents."
+
+
+# --- A retired key signs nothing new --------------------------------------------------------
+
+NEW_KEYS = {"2027": "the-next-timeline-key-0123456789abcdef", "test": KEY}
+
+
+def forge_with_old_key(settings, task, people, moment, text="Ý kiến giả mạo"):
+    """Someone holding only the leaked old key appends an event through the application."""
+    settings.CHIDAO_TIMELINE_KEYS = {"test": KEY}
+    try:
+        with at(moment):
+            actions.comment(people.specialist, task, text)
+    finally:
+        settings.CHIDAO_TIMELINE_KEYS = NEW_KEYS
+
+
+def test_a_retired_key_cannot_sign_new_events(acted, org, people, settings):
+    with at(ISSUED):
+        quiet = another(org, people)  # signed with the old key, untouched after the rotation
+    anchor()  # under the old key
+    settings.CHIDAO_TIMELINE_KEYS = NEW_KEYS  # rotated; the first anchor retires the old key
+    work_then_anchor(acted, people, 1, "Sau khi đổi khóa")
+    assert verify_command("--skip-files")[1] is None  # the old key's earlier events are fine
+
+    after = ANCHORED + datetime.timedelta(days=2)
+    forge_with_old_key(settings, acted, people, after)  # after an event of the new key
+    forge_with_old_key(settings, quiet, people, after)  # after the retiring anchor
+    lines, failure = verify_command("--skip-files")
+    retired = "the event is signed with the key “test”, already replaced by a newer key " \
+        "(a retired key signs nothing new)."  # fmt: skip
+    assert lines == [
+        f"Task {acted.pk}, event #6: {retired}",
+        f"Task {quiet.pk}, event #2: {retired}",
+    ]
+    assert failure == "2 problems found, in 2 timelines or documents."
+
+
+def test_an_event_of_a_retired_key_dated_before_the_one_before_it_is_found(acted, people, settings):
+    anchor()
+    settings.CHIDAO_TIMELINE_KEYS = NEW_KEYS
+    with at(ANCHORED + datetime.timedelta(days=1)):
+        call_command("anchor_timelines", stdout=io.StringIO())
+
+    # Backdated below the rotation, to pass for an event written before it: its time goes back.
+    forge_with_old_key(settings, acted, people, PROGRESS)
+    lines, _failure = verify_command("--skip-files")
+    assert lines == [
+        f"Task {acted.pk}, event #5: the event, signed with the replaced key “test”, is dated "
+        "before the event before it."
+    ]
+
+
+def test_an_anchor_entry_signed_with_a_retired_key_is_refused(acted, people, settings):
+    anchor()
+    settings.CHIDAO_TIMELINE_KEYS = NEW_KEYS
+    work_then_anchor(acted, people, 1)
+    settings.CHIDAO_TIMELINE_KEYS = {"test": KEY}  # the leaked key writes an entry
+    with at(ANCHORED + datetime.timedelta(days=2)):
+        call_command("anchor_timelines", stdout=io.StringIO())
+    settings.CHIDAO_TIMELINE_KEYS = NEW_KEYS
+
+    lines, _failure = verify_command("--skip-files")
+    assert lines == [
+        "Anchor log, line 3: the entry is signed with the key “test”, already replaced by a "
+        "newer key."
+    ]

@@ -31,6 +31,13 @@ REASONS = {
         "no anchor covers this event, written more than %(hours)s hours ago (is the daily "
         "anchor running? was the anchor log cut?)"
     ),
+    "retired_key": gettext_noop(
+        "the event is signed with the key “%(detail)s”, already replaced by a newer key "
+        "(a retired key signs nothing new)"
+    ),
+    "backwards": gettext_noop(
+        "the event, signed with the replaced key “%(detail)s”, is dated before the event before it"
+    ),
     "task_gone": gettext_noop("the task is in the anchor log but no longer exists"),
     "file_missing": gettext_noop("the attached file “%(detail)s” is missing"),
     "file_changed": gettext_noop("the attached file “%(detail)s” was changed"),
@@ -42,6 +49,9 @@ LOG_REASONS = {
         "the entry is signed with the key “%(detail)s”, which is not configured"
     ),
     "link": gettext_noop("the entry does not follow the one before it (an entry was removed)"),
+    "retired_key": gettext_noop(
+        "the entry is signed with the key “%(detail)s”, already replaced by a newer key"
+    ),
     "expected": gettext_noop("no entry has the digest %(detail)s: the log was cut or replaced"),
 }
 
