@@ -58,6 +58,8 @@ from .databases import (
     restore_postgresql,
     restore_sqlite,
 )
+from .leftovers import WORK_PREFIX, held, part_prefix
+from .leftovers import remove as remove_leftovers
 from .media import media_files, media_root, set_modes, staging_folder, swap_in
 
 __all__ = [
@@ -106,14 +108,21 @@ def backup(
     if not target.parent.is_dir():
         raise BackupError(_("The folder %(path)s does not exist.") % {"path": target.parent})
     vendor = engine()
+    if removed := remove_leftovers(target):
+        log(
+            _("Removed what an interrupted backup left here: %(names)s.")
+            % {"names": ", ".join(removed)}
+        )
     descriptor, partial_name = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+        dir=target.parent, prefix=part_prefix(target), suffix=".part"
     )  # created 0600: the archive holds every record and every file
     partial = Path(partial_name)
     try:
         with (
+            held(partial),
             os.fdopen(descriptor, "wb") as raw,
-            tempfile.TemporaryDirectory(dir=target.parent, prefix=".chidao-backup-") as work,
+            tempfile.TemporaryDirectory(dir=target.parent, prefix=WORK_PREFIX) as work,
+            held(Path(work), directory=True),
         ):
             manifest = _write(raw, write_mode(target), vendor, Path(work), log)
             raw.flush()

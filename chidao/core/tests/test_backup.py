@@ -12,9 +12,11 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
+import time
 from pathlib import Path
 
 import psycopg
@@ -518,3 +520,78 @@ def test_restoring_an_older_backup_records_the_rollback_and_verifies_on_postgres
     tmp_path, fresh_postgres_databases
 ):
     restore_story(tmp_path, *fresh_postgres_databases)
+
+
+# --- A backup killed outright: the next one cleans up after it ------------------------------
+
+
+def _age(path: Path, hours: float = 2) -> None:
+    moment = time.time() - hours * 3600
+    os.utime(path, (moment, moment), follow_symlinks=False)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the file system, not the engine")
+def test_a_backup_killed_outright_is_cleaned_up_by_the_next_one(tmp_path):
+    site = Site(tmp_path / "site", f"sqlite:///{tmp_path / 'site.sqlite3'}")
+    site.manage("migrate", "-v", "0")
+    site.media.mkdir(parents=True)
+    big = site.media / "big.bin"
+    with big.open("wb") as f:  # random, so that gzip is slow: the backup is killed midway
+        for _ in range(96):
+            f.write(os.urandom(1 << 20))
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    target = folder / "chidao.tar.gz"
+
+    running = subprocess.Popen(
+        [sys.executable, "manage.py", "backup", str(target)],
+        cwd=ROOT, env=site.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    parts = []
+    while time.monotonic() < deadline and running.poll() is None:
+        parts = list(folder.glob(".chidao.tar.gz.*.part"))
+        if parts and parts[0].stat().st_size > 256 * 1024:  # past the database, in the files
+            break
+        time.sleep(0.05)
+    running.send_signal(signal.SIGKILL)
+    running.wait()
+    assert running.returncode == -signal.SIGKILL
+    (work,) = folder.glob(".chidao-backup-*")
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == sorted([parts[0].name, work.name]) and not target.exists()
+    big.unlink()
+
+    # Less than an hour old: perhaps a backup still running elsewhere; kept.
+    made = site.manage("backup", str(target)).stdout
+    assert "Đã xóa" not in made
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*left, target.name])
+
+    for leftover in (parts[0], work):
+        _age(leftover)
+    decoys = {
+        ".other.tar.gz.abcdefgh.part": "file",  # another FILE's
+        "chidao.tar.gz.abcdefgh.part": "file",  # not hidden
+        ".chidao.tar.gz.abcdefgh.part.keep": "file",
+        ".chidao-backup-keep": "folder",  # not tempfile's eight characters
+        ".chidao-backup-young123": "young",  # the pattern, but recent
+        ".chidao-backup-locked12": "locked",  # the pattern, old, but a backup holds it
+        ".chidao-backup-symlink1": "link",  # the pattern, but a link
+    }
+    for name, kind in decoys.items():
+        path = folder / name
+        if kind == "file":
+            path.write_text("keep")
+        elif kind == "link":
+            path.symlink_to(tmp_path)
+        else:
+            path.mkdir()
+        if kind != "young":
+            _age(path)
+    with backup.held(folder / ".chidao-backup-locked12", directory=True):
+        made = site.manage("backup", str(target), "--force").stdout
+
+    names = ", ".join(sorted([parts[0].name, work.name]))
+    assert f"Đã xóa những gì một lần sao lưu bị ngắt để lại ở đây: {names}." in made, made
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*decoys, target.name])
+    assert backup.read_archive(target).manifest["media"]["files"] == 0
