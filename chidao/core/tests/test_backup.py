@@ -495,7 +495,10 @@ def restore_story(tmp_path: Path, url: str, spare_url: str) -> None:
 
     # A spare machine with no anchor log at all: the restore starts one.
     spare = Site(tmp_path / "spare", spare_url)
-    spare.anchor_log.parent.mkdir(parents=True)
+    spare.anchor_log.mkdir(parents=True)  # an anchor log that cannot be written: said so
+    failed = spare.manage("restore", str(archive), "--noinput", ok=False)
+    assert failed.returncode != 0 and "không ghi được nhật ký neo" in failed.stderr
+    spare.anchor_log.rmdir()
     spare.manage("restore", str(archive), "--noinput")
     (entry,) = _entries(spare.anchor_log)
     assert (entry["n"], entry["kind"], entry["rolled_back"]) == (1, "restore", [])

@@ -68,13 +68,21 @@ class Command(BaseCommand):
 
     def _rebaseline(self, archive):
         """Record the restore in the anchor log, and name the work it rolled back."""
-        done = rebaseline.after_restore(
-            {
-                "created_at": archive.manifest["created_at"],
-                "sha256": backup.file_sha256(archive.path),
-                "manifest_sha256": archive.manifest_sha256,
-            }
-        )
+        identity = {
+            "created_at": archive.manifest["created_at"],
+            "sha256": backup.file_sha256(archive.path),
+            "manifest_sha256": archive.manifest_sha256,
+        }
+        try:
+            done = rebaseline.after_restore(identity)
+        except OSError as error:
+            raise CommandError(
+                _(
+                    "The backup was restored, but the anchor log could not be written (%(error)s): "
+                    "fix it and run the restore again."
+                )
+                % {"error": error}
+            ) from None
         self.stdout.write(
             _("Anchor #%(n)s records the restore: digest %(digest)s.")
             % {"n": done.entry.n, "digest": done.entry.digest}
