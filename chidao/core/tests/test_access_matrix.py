@@ -350,6 +350,7 @@ def _build():
         org=org,
         people=people,
         clients=clients,
+        listed={},
         tasks={key: task.pk for key, (task, _staff) in tasks.items()},
     )
 
@@ -414,11 +415,10 @@ def test_task_page(world, persona, obj):
     assert (task.content in response.content.decode()) is expected
 
 
-# The lists are read once per persona (the world does not change under a GET).
-_listed: dict[tuple, set[int]] = {}
-
-
 def listed(world, persona: str, how: str) -> set[int]:
+    """The tasks a list shows, read once per persona and world (nothing changes under a GET;
+    kept on the world, which a worker may build again for another run of the module)."""
+    _listed = world.listed
     key = (persona, how)
     if key not in _listed:
         client = client_for(world, persona)
