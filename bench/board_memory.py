@@ -36,6 +36,7 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="chidao-bench-"))
     env = dict(os.environ)
     env.update(DATABASE_URL=f"sqlite:///{workdir}/bench.sqlite3", SECRET_KEY="bench-" + "x" * 50,
+               CHIDAO_TIMELINE_KEYS="bench:" + "t" * 40,
                HTTPS="false", DEBUG="false", STATIC_ROOT=str(workdir / "static"),
                CHIDAO_BOARD_POLL_SECONDS=str(args.poll), LOG_LEVEL="WARNING")  # fmt: skip
     manage(env, "migrate", "--noinput")

@@ -31,6 +31,7 @@ def main():
         DATABASE_URL=args.database_url,
         DJANGO_SETTINGS_MODULE="chidao.settings",
         SECRET_KEY=os.environ.get("SECRET_KEY", "bench-" + "x" * 50),
+        CHIDAO_TIMELINE_KEYS="bench:" + "t" * 40,
         HTTPS="false",
         DEBUG="false",
         ALLOWED_HOSTS="testserver",

@@ -124,7 +124,8 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="chidao-bench-"))
     env = dict(os.environ)
     env["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
-    env.update(SECRET_KEY="bench-" + "x" * 50, HTTPS="false", DEBUG="false",
+    env.update(SECRET_KEY="bench-" + "x" * 50, CHIDAO_TIMELINE_KEYS="bench:" + "t" * 40,
+               HTTPS="false", DEBUG="false",
                STATIC_ROOT=str(workdir / "static"), MEDIA_ROOT=str(workdir / "media"),
                LOG_LEVEL="WARNING")  # fmt: skip
     manage(env, "flush", "--noinput")

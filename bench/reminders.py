@@ -80,6 +80,7 @@ def configure(database_url: str) -> None:
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="chidao.settings",
         SECRET_KEY="bench-" + "x" * 50,
+        CHIDAO_TIMELINE_KEYS="bench:" + "t" * 40,
         HTTPS="false",
         DEBUG="false",  # DEBUG keeps every query in memory
         LOG_LEVEL="WARNING",
