@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from chidao.core.widgets import LazyChoices, QuickSelect, choices_once
+from chidao.core.widgets import LazyChoices, QuickSelect, choices_once, quicken
 from chidao.directives.forms import DATE, StepForm
 from chidao.directives.models import (
     OPEN_STATES,
@@ -178,10 +178,10 @@ class TaskFilterForm(StepForm):
             field = self.fields[name]
             field.queryset = queryset
             field.widget = QuickSelect(attrs=field.widget.attrs, choices=choices)
-        for name in self.GRID:
-            field = self.fields[name]
+        for name, field in self.fields.items():
             if name not in offered and isinstance(field.widget, forms.Select):
                 field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.choices)
+            quicken(field)
 
     GRID = (
         "unit", "leader", "specialist", "division", "sector_block", "kind", "confidential",

@@ -326,8 +326,8 @@ def rollup(task: Task, today: datetime.date) -> Rollup:
     """The roll-up of a task's sub-assigned parts (every depth below counts in its own parent)."""
     children = task.children.exclude(state=State.CANCELLED)
     progress = [
-        100 if child.state == State.DONE else (child.progress_percent or 0)
-        for child in children.only("state", "progress_percent")
+        100 if state == State.DONE else (percent or 0)
+        for state, percent in children.values_list("state", "progress_percent")
     ]
     return Rollup(
         counts=counting_groups(task.children.all(), today),

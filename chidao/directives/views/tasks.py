@@ -1,7 +1,10 @@
 """The task list and the task page."""
 
+from collections import defaultdict
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -10,7 +13,7 @@ from chidao.core.replica import reads_for
 from chidao.directives import actions, forms
 from chidao.directives.export import xlsx_response
 from chidao.directives.filters import TaskFilterForm
-from chidao.directives.models import LEVEL_ORDER, Decision, Task
+from chidao.directives.models import LEVEL_ORDER, Attachment, Cooperation, Decision, Task
 from chidao.directives.rows import TaskRow
 from chidao.directives.timeliness import Today, colour_of, is_stale, rollup, timeliness_of
 from chidao.org.models import Person
@@ -58,6 +61,23 @@ def task_list(request):
     return response
 
 
+def _files(task: Task, events) -> tuple[list, list]:
+    """The task's files and the directive's own, in one query; each event gets its own files
+    as ``event.files`` (an event's files are the task's files too)."""
+    attachments = list(
+        Attachment.objects.filter(
+            Q(task=task) | Q(directive_id=task.directive_id, task__isnull=True)
+        ).select_related("uploaded_by")
+    )
+    by_event = defaultdict(list)
+    for attachment in attachments:
+        by_event[attachment.event_id].append(attachment)
+    for event in events:
+        event.files = by_event.get(event.pk, [])
+    files = [a for a in attachments if a.task_id is not None]
+    return files, [a for a in attachments if a.task_id is None]
+
+
 def _fetch_people(task: Task) -> None:
     """The directing leader, the specialist, the signer and the meeting's chair, in one query."""
     directive = task.directive
@@ -82,9 +102,19 @@ def export_tasks(request, tasks, today: Today):
 @require_GET
 @login_required
 def task_detail(request, pk: int):
-    task = get_object_or_404(Task, pk=pk)
+    task = get_object_or_404(_page_task(), pk=pk)
     check(request.user, Action.VIEW, task)
     return render_task(request, task)
+
+
+def _page_task():
+    """The task with what both the permission check and the page read: its units and its
+    cooperating units (one query each; a ten-table join plans longer than it runs)."""
+    return Task.objects.select_related(
+        "directive", "lead_unit", "assigner_unit", "sector_block"
+    ).prefetch_related(
+        Prefetch("cooperations", queryset=Cooperation.objects.select_related("unit"))
+    )
 
 
 def render_task(request, task: Task, failed=None, status: int = 200):
@@ -99,7 +129,8 @@ def render_task(request, task: Task, failed=None, status: int = 200):
 
     # Few joins: PostgreSQL plans a ten-table join for longer than it runs it. The people the
     # page names come in one more query; the rarer links (block, parent, series) when shown.
-    task = Task.objects.select_related("directive", "lead_unit", "assigner_unit").get(pk=task.pk)
+    if failed is not None:  # after a refused step: the task as it stands now
+        task = _page_task().get(pk=task.pk)
     _fetch_people(task)
     person = request.user
     today = Today.now()
@@ -132,7 +163,7 @@ def render_task(request, task: Task, failed=None, status: int = 200):
             extension_withheld = refusal.messages[0]
     extensions = list(task.extensions.select_related("requested_by", "decided_by"))
     difficulties = list(task.difficulties.select_related("raised_by", "answered_by"))
-    cooperations = list(task.cooperations.select_related("unit"))
+    cooperations = list(task.cooperations.all())  # prefetched with their units
     for cooperation in cooperations:
         cooperation.task = task
         if task.is_open and can(person, Action.COOPERATE, cooperation):
@@ -169,8 +200,8 @@ def render_task(request, task: Task, failed=None, status: int = 200):
     }
     # A refused step whose form is no longer offered (someone acted first) still says why.
     refusal = failed_form.errors if failed_form is not None and failed_key not in shown else None
-    events = list(task.events.select_related("actor").prefetch_related("attachments"))
-    files = list(task.attachments.select_related("uploaded_by"))
+    events = list(task.events.select_related("actor"))
+    files, directive_files = _files(task, events)
     # A section holding a form for this person (a decision, guidance, the unit's share) comes up
     # with the steps; the others follow the details, their long lists folded.
     acting = {
@@ -205,7 +236,7 @@ def render_task(request, task: Task, failed=None, status: int = 200):
         "fold": fold,
         "fold_after": fold_after,
         "earlier_events": earlier_events,
-        "directive_files": task.directive.attachments.filter(task__isnull=True),
+        "directive_files": directive_files,
         "extensions": extensions,
         "difficulties": difficulties,
         "children": TaskRow.many(children, today),
