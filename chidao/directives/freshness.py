@@ -17,7 +17,6 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connections
 from django.db.backends.signals import connection_created
-from django.db.models import Max
 from django.dispatch import receiver
 
 from chidao.core import clock, replica
@@ -31,7 +30,7 @@ PRIMARY = "default"
 
 
 def stamp() -> str:
-    """Three indexed MAX queries, and on PostgreSQL the change counter, all on the primary.
+    """Three indexed maxima, and on PostgreSQL the change counter, in one query on the primary.
 
     The newest event's id as well as the newest change's time: ids only grow, whatever the
     clocks of several app servers say. But ids and times are given when a row is written, not
@@ -41,18 +40,20 @@ def stamp() -> str:
     their ids. What is computed from a replica is kept no longer than it may lag
     (``replica.keep_seconds``).
     """
-    tasks = Task.objects.using(PRIMARY).aggregate(newest=Max("updated"))["newest"]
-    units = Unit.objects.using(PRIMARY).aggregate(newest=Max("updated"))["newest"]
-    event = TaskEvent.objects.using(PRIMARY).aggregate(newest=Max("pk"))["newest"]
-    times = (f"{t.timestamp():.6f}" if t else "0" for t in (tasks, units))
-    parts = [clock.today().isoformat(), *times, str(event or 0)]
     primary = connections[PRIMARY]
+    task, unit, event = (model._meta.db_table for model in (Task, Unit, TaskEvent))
+    # Table and column names come from the models, never from input.
+    maxima = [("MAX(updated)", task), ("MAX(updated)", unit), ("MAX(id)", event)]
     if primary.vendor == "postgresql":
-        with primary.cursor() as cursor:
-            cursor.execute(f"SELECT last_value, is_called FROM {CHANGES}")  # noqa: S608
-            last, called = cursor.fetchone()
-            parts.append(f"{last}{'+' if called else ''}")
-    return ":".join(parts)
+        maxima.append(("last_value || is_called::text", CHANGES))
+    sql = "SELECT " + ", ".join(f"(SELECT {what} FROM {table})" for what, table in maxima)  # noqa: S608
+    with primary.cursor() as cursor:
+        cursor.execute(sql)
+        newest = cursor.fetchone()
+    # Each maximum as the database returns it (any change gives another string), digested into
+    # what a cache key may hold.
+    seen = ":".join(str(value or 0) for value in newest)
+    return f"{clock.today().isoformat()}:{hashlib.sha256(seen.encode()).hexdigest()[:32]}"
 
 
 def remember(fresh: str, key: str, compute: Callable):
