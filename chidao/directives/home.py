@@ -166,9 +166,7 @@ def _shelf(key, title, qs, params: dict, today: HomeDay, order=BY_DEADLINE) -> S
     qs = qs.order_by(*order)
     tasks = qs.select_related("lead_unit").only(*TaskRow.FIELDS)[:LIMIT]
     rows = TaskRow.many(tasks, today)
-    # A shelf not full holds all its tasks: its count is its rows, with no query to count them.
-    count = len(rows) if len(rows) < LIMIT else freshness.count(today.fresh, qs)
-    return Shelf(key, title, count, rows, query(**params))
+    return Shelf(key, title, freshness.count(today.fresh, qs), rows, query(**params))
 
 
 def panels(person) -> list[Panel]:
