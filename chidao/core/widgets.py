@@ -90,20 +90,23 @@ class LazyChoices:
         return iter(self.options)
 
 
+def _attrs(attrs: dict) -> str:
+    """Attributes in Django's order (``attrs.html``): True writes the bare attribute, False
+    nothing; every value escaped."""
+    return "".join(
+        f" {key}" if value is True else f' {key}="{escape(value)}"'
+        for key, value in attrs.items()
+        if value is not False and value is not None
+    )
+
+
 def _input(widget_context: dict) -> str:
     """``<input>`` as Django's ``input.html`` writes it, from a widget's context."""
     attrs = {"type": widget_context["type"], "name": widget_context["name"]}
     if widget_context["value"] is not None:
         attrs["value"] = str(widget_context["value"])
     attrs.update(widget_context["attrs"])
-    # In Django's order (``attrs.html``): True writes the bare attribute, False nothing; every
-    # value escaped.
-    written = "".join(
-        f" {key}" if value is True else f' {key}="{escape(value)}"'
-        for key, value in attrs.items()
-        if value is not False and value is not None
-    )
-    return mark_safe(f"<input{written}>")  # noqa: S308
+    return mark_safe(f"<input{_attrs(attrs)}>")  # noqa: S308
 
 
 class QuickInput:
@@ -112,6 +115,16 @@ class QuickInput:
 
     def render(self, name, value, attrs=None, renderer=None):
         return _input(self.get_context(name, value, attrs)["widget"])
+
+
+class QuickTextarea(forms.Textarea):
+    """A ``<textarea>`` as Django's ``textarea.html`` writes it, in Python."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        text = escape(widget["value"]) if widget["value"] else ""
+        markup = f'<textarea name="{escape(name)}"{_attrs(widget["attrs"])}>\n{text}</textarea>'
+        return mark_safe(markup)  # noqa: S308 (every part escaped)
 
 
 class QuickCheckboxes(forms.CheckboxSelectMultiple):
@@ -130,9 +143,13 @@ _QUICK_CLASSES: dict[type, type] = {}
 def quicken(field: forms.Field) -> None:
     """Swap the field's input widget for its quick twin, keeping its attributes and options."""
     widget = field.widget
-    if isinstance(widget, QuickInput | QuickCheckboxes):
+    if isinstance(widget, QuickInput | QuickCheckboxes | QuickTextarea | QuickSelect):
         return
-    if isinstance(widget, forms.CheckboxSelectMultiple):
+    if type(widget) is forms.Textarea:
+        field.widget = QuickTextarea(attrs=widget.attrs)
+    elif type(widget) is forms.Select and not isinstance(field, forms.ModelChoiceField):
+        field.widget = QuickSelect(attrs=widget.attrs, choices=field.choices)
+    elif isinstance(widget, forms.CheckboxSelectMultiple):
         field.widget = QuickCheckboxes(attrs=widget.attrs, choices=widget.choices)
     elif isinstance(widget, Input | forms.CheckboxInput):
         cls = type(widget)

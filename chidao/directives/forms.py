@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core.widgets import quicken
 from chidao.directives.models import Cause, CooperationStatus
 
 # Typed as dd/mm/yyyy whatever the browser's own locale (a native date field follows the
@@ -50,6 +51,7 @@ class StepForm(forms.Form):
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
+            quicken(field)  # a page shows many of these forms: written in Python
 
 
 class EmptyForm(StepForm):
