@@ -275,6 +275,12 @@ class Task(models.Model):
             models.Index(fields=["directing_leader", "state"], name="task_leader_state_idx"),
             # The lists' default order ("open first, by deadline"), and the home pages' shelves.
             models.Index(fields=["order_group", "deadline", "id"], name="task_open_first_idx"),
+            # The same order within one lead unit: a unit's list and its home's shelves read a
+            # page of their tasks in order and stop, however many tasks the unit has.
+            models.Index(
+                fields=["lead_unit", "order_group", "deadline", "id"],
+                name="task_unit_open_first_idx",
+            ),
             # Counting open tasks (overdue, due soon, not yet due) from the index alone: every
             # column the counting rules read of an open task, over the open tasks only.
             models.Index(
