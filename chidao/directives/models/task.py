@@ -281,6 +281,11 @@ class Task(models.Model):
                 fields=["lead_unit", "order_group", "deadline", "id"],
                 name="task_unit_open_first_idx",
             ),
+            # And within one specialist's tasks (the specialist's home).
+            models.Index(
+                fields=["specialist", "order_group", "deadline", "id"],
+                name="task_specialist_open_first_idx",
+            ),
             # Counting open tasks (overdue, due soon, not yet due) from the index alone: every
             # column the counting rules read of an open task, over the open tasks only.
             models.Index(
