@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -29,13 +30,16 @@ ROW_FIELDS = (
 
 
 class NarrowPaginator(Paginator):
-    """Finds a page's tasks by their ids alone, then joins only those: the database sorts
+    """On PostgreSQL, finds a page's tasks by their ids alone, then joins only those: it sorts
     thousands of narrow rows to keep fifty, instead of joining every match to its directive
-    first (a unit with 4,000 overdue tasks: 17 ms down to 6)."""
+    first (a unit with 4,000 overdue tasks: 17 ms down to 8). SQLite sorts the ids in a
+    temporary tree and then the page again: it reads the page whole (measured, 49 ms against
+    57 for the all-units list at 100,000 tasks)."""
 
     def _get_page(self, object_list, number, paginator):
-        window = object_list.values("pk")
-        return super()._get_page(self.object_list.filter(pk__in=window), number, paginator)
+        if connections[object_list.db].vendor == "postgresql":
+            object_list = self.object_list.filter(pk__in=object_list.values("pk"))
+        return super()._get_page(object_list, number, paginator)
 
 
 @require_GET
