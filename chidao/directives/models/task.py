@@ -281,6 +281,12 @@ class Task(models.Model):
                 fields=["lead_unit", "order_group", "deadline", "id"],
                 name="task_unit_open_first_idx",
             ),
+            # A committee's reports awaiting its Office's confirmation, oldest first (SQLite
+            # uses no partial index for "state = 'proposed'").
+            models.Index(
+                fields=["assigner_unit", "state", "completed_on", "id"],
+                name="task_assigner_check_idx",
+            ),
             # And within one specialist's tasks (the specialist's home).
             models.Index(
                 fields=["specialist", "order_group", "deadline", "id"],
