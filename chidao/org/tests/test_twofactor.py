@@ -335,3 +335,25 @@ def test_single_sign_on_is_a_backend_only_when_configured():
     assert on.stdout.split()[-1] == "chidao.org.sso.ProvinceSignOn"
     off = _settings_in_a_fresh_process({"OIDC_RP_CLIENT_ID": ""})
     assert off.stdout.split()[-1] == "django.contrib.auth.backends.ModelBackend"
+
+
+def test_after_new_recovery_codes_the_way_on_leads_home(people):
+    client = sign_in("leader")
+    device, _ = set_up(client)
+    client.post(reverse("twofactor:manage"), {"action": "new_codes", "code": code_for(device, 1)})
+    page = client.get(reverse("twofactor:recovery_codes")).content.decode()
+    assert f'href="{reverse("home")}"' in page
+
+
+@pytest.mark.parametrize(("required", "lands_on"), [(True, SETUP), (False, reverse("home"))])
+def test_a_phone_reset_while_the_code_is_asked_leads_on(people, settings, required, lands_on):
+    """The administrator reset the phone between the password and the code: a required role
+    sets it up again, another goes on with the password alone."""
+    if not required:
+        settings.CHIDAO_TWO_FACTOR_REQUIRED_ROLES = []
+    enrolled("leader", people)
+    client = sign_in("leader")
+    assert client.get("/")["Location"].startswith(VERIFY)
+    devices.turn_off(people.leader)
+    assert client.get(VERIFY)["Location"] == lands_on
+    assert client.get("/").status_code == (302 if required else 200)

@@ -4,7 +4,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from chidao.org.twofactor import devices
 from chidao.org.twofactor.forms import CodeForm
-from chidao.org.twofactor.middleware import OWED
+from chidao.org.twofactor.middleware import OWED, SETUP
 
 PENDING = "chidao_two_factor_pending"  # session: the device being set up
 FRESH_CODES = "chidao_two_factor_codes"  # session: recovery codes to show once
@@ -24,12 +24,14 @@ THROTTLED = gettext_lazy("Too many wrong codes in a row. Wait a minute, then try
 
 
 def _next(request, default="home") -> str:
+    """Where to go afterwards: the page asked for, if it is on this site; else ``default`` (a
+    URL name, as a path; "" for none)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return default
+    return resolve_url(default) if default else ""
 
 
 def _with_next(name: str, target: str) -> str:
@@ -63,9 +65,10 @@ def verify(request):
     if request.user.is_verified():
         return redirect(_next(request))
     if not devices.is_enabled(request.user):  # turned off by an administrator meanwhile
-        request.session.pop(OWED, None)
         if devices.required_for(request.user):
+            request.session[OWED] = SETUP  # still owed: set up again, nothing else opens
             return redirect("twofactor:setup")
+        request.session.pop(OWED, None)
         return redirect(_next(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST":
