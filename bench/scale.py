@@ -1501,6 +1501,7 @@ def slug(label: str) -> str:
 
 
 BARE = "bare Django: 50 overdue tasks"
+HELLO = "bare Django: a fixed page, no query"
 
 
 def bare_query(today: datetime.date):
@@ -1818,7 +1819,11 @@ def main():
         return loaded, single, seconds
 
     try:
-        results = [(BARE, "-", *measure(bare, urllib.request.build_opener(), "/"), captured[BARE])]
+        anonymous = urllib.request.build_opener()
+        results = [
+            (BARE, "-", *measure(bare, anonymous, "/"), captured[BARE]),
+            (HELLO, "-", *measure(bare, anonymous, "/hello"), (0, 0, 0)),
+        ]
         openers = {}
         for label, username, path in cases:
             server = uncached if "uncached" in label else product

@@ -1,4 +1,4 @@
-"""A bare Django project: one view, one query, no middleware. It is the floor that
+"""A bare Django project: one view, one query, no middleware (and a page without a query). It is the floor that
 ``bench/scale.py`` compares the product's pages to, served by the same gunicorn settings.
 
 The database settings are the product's own (``chidao.settings`` read from the same environment),

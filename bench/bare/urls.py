@@ -2,4 +2,4 @@ from django.urls import path
 
 from bare import views
 
-urlpatterns = [path("", views.overdue)]
+urlpatterns = [path("", views.overdue), path("hello", views.hello)]

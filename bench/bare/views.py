@@ -20,6 +20,17 @@ PAGE = engines["django"].from_string(
 )
 
 
+HELLO = (
+    '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Chào</title></head>'
+    "<body><p>Xin chào</p></body></html>"
+)
+
+
+def hello(request):
+    """No query, no template: what the stack itself costs per request on this machine."""
+    return HttpResponse(HELLO)
+
+
 def overdue(request):
     today = timezone.localdate()
     late = Q(state__in=WORKING, deadline__lt=today) | Q(
