@@ -12,7 +12,7 @@ WORKERS ?= 3
 VENDOR := chidao/core/static/vendor
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-dev assets system-packages browser lint check clean
+.PHONY: run test install install-dev assets system-packages browser office lint check clean
 
 run: install assets var/secret_key var/timeline_keys var/demo_password
 	@export SECRET_KEY_FILE=var/secret_key CHIDAO_TIMELINE_KEYS_FILE=var/timeline_keys HTTPS=false; \
@@ -27,7 +27,7 @@ run: install assets var/secret_key var/timeline_keys var/demo_password
 	  $(BIN)/gunicorn chidao.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 	    --access-logfile - --graceful-timeout 20; }
 
-test: install-dev assets browser
+test: install-dev assets browser office
 	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null || \
 	  { echo "Models changed without a migration: run manage.py makemigrations"; exit 1; }
 	$(BIN)/ruff check .
@@ -39,6 +39,8 @@ system-packages:
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { $(SUDO) apt-get update && \
 	  $(SUDO) apt-get install -y python3-venv; }
 	@command -v npm >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y nodejs npm; }
+	@{ command -v fc-list >/dev/null && fc-list | grep -q "Liberation Serif"; } || { \
+	  $(SUDO) apt-get update && $(SUDO) apt-get install -y fonts-liberation2; }
 
 $(BIN)/python: | system-packages
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +82,11 @@ var/demo_password:
 browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update && \
 	  $(SUDO) apt-get install -y --no-install-recommends chromium fonts-dejavu-core; }
+
+# The report tests open the .docx in LibreOffice and read the PDFs with poppler's pdftotext.
+office:
+	@command -v soffice >/dev/null && command -v pdftotext >/dev/null || { $(SUDO) apt-get update && \
+	  $(SUDO) apt-get install -y --no-install-recommends libreoffice-writer-nogui poppler-utils; }
 
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
