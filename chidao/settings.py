@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "chidao.workdays",
     "chidao.directives",
     "chidao.board",
+    "chidao.reports",
     "chidao.notifications",
     "chidao.demo",
     "axes",

@@ -1,5 +1,6 @@
-"""A bare Django project: one view, one query, no middleware (and a page without a query). It is the floor that
-``bench/scale.py`` compares the product's pages to, served by the same gunicorn settings.
+"""A bare Django project: one view, one query, no middleware (and a page without a query). It
+is the floor that ``bench/scale.py`` compares the product's pages to, served by the same
+gunicorn settings.
 
 The database settings are the product's own (``chidao.settings`` read from the same environment),
 so both connect to the same DATABASE_URL in the same way.

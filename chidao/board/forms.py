@@ -11,9 +11,19 @@ from chidao.directives import date_rules
 from chidao.directives.forms import DATE, StepForm
 from chidao.org import permissions
 from chidao.org.models import SectorBlock, Unit
+from chidao.reports import periods
+
+
+def _period(data) -> periods.Period | None:
+    """The period a query names (``period=month-2026-11``), if it names one."""
+    try:
+        return periods.parse(data.get("period", "")) if data else None
+    except ValueError:
+        return None
 
 
 class ScopeForm(StepForm):
+    period = forms.ChoiceField(label=_("Period"), required=False)
     start = forms.DateField(label=_("Assigned from"), widget=DATE)
     end = forms.DateField(label=_("Assigned to"), widget=DATE)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
@@ -27,7 +37,18 @@ class ScopeForm(StepForm):
         roots = [j.root for j in permissions.jurisdictions(person)]
         if roots:
             initial["unit"] = roots[0].pk
+        chosen = _period(data)
+        if chosen is not None:
+            # A period chosen by its name fills the dates, so the form shows what is counted.
+            data = data.copy()
+            data["start"], data["end"] = f"{chosen.start:%d/%m/%Y}", f"{chosen.end:%d/%m/%Y}"
         super().__init__(data or None, initial=initial)
+        offered = periods.presets(today)
+        if chosen is not None and chosen not in offered:
+            offered.append(chosen)  # an older period named in a link stays chosen
+        self.fields["period"].choices = [("", _("Any range (the dates beside)"))] + [
+            (period.key, period.label) for period in offered
+        ]
         units = permissions.visible_units(person).filter(is_active=True)
         self.fields["unit"].queryset = units.exclude(
             kind__in=["office", "office_division"]
@@ -45,6 +66,11 @@ class ScopeForm(StepForm):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("The end of the range is before its start."))
         return data
+
+    def chosen_period(self) -> periods.Period:
+        """The period counted: the one chosen by name, or the range of the dates."""
+        values = self.values()
+        return _period(self.data) or periods.between(values["start"], values["end"])
 
     def values(self) -> dict:
         """The scope asked for; with no unit chosen, the person's own (first) committee or unit,

@@ -29,8 +29,8 @@ from chidao.directives.timeliness import (
     scope_q,
     stale_q,
 )
-from chidao.org import permissions
-from chidao.org.models import SectorBlock, Unit
+from chidao.org import divisions, permissions
+from chidao.org.models import Person, SectorBlock, Unit
 
 AGEING = [(1, 30), (31, 90), (91, 120), (121, None)]
 
@@ -80,7 +80,8 @@ def tasks_in(person, scope: Scope):
     jurisdictions covers the whole scope, that is simply every task the scope counts: the
     cheaper filter."""
     covered = scope.unit is not None and (
-        person.is_superuser
+        person is None  # the server's operator (a report made on the command line)
+        or person.is_superuser
         or any(scope.unit.is_within(j.root) for j in permissions.jurisdictions(person))
     )
     base = Task.objects.all() if covered else permissions.visible_tasks(person)
@@ -145,6 +146,9 @@ class Dashboard:
     ageing: list  # (label, count, link)
     by_block: list[Row]
     by_kind: list[Row]
+    by_leader: list[Row] = field(default_factory=list)
+    by_division: list[Row] = field(default_factory=list)
+    by_specialist: list[Row] = field(default_factory=list)
 
 
 def build(person, scope: Scope, today: Today | None = None) -> Dashboard:
@@ -235,6 +239,7 @@ def build(person, scope: Scope, today: Today | None = None) -> Dashboard:
             group_links(scope, kind=r["directive__kind"]), stale=r["stale"])
         for r in counts_by(tasks, "directive__kind", today.date, stale=stale)
     ]  # fmt: skip
+    by_leader, by_division, by_specialist = by_people(tasks, scope, today, stale)
     return Dashboard(
         scope=scope,
         totals=totals,
@@ -245,7 +250,66 @@ def build(person, scope: Scope, today: Today | None = None) -> Dashboard:
         ageing=ageing,
         by_block=sorted(by_block, key=lambda r: r.label),
         by_kind=sorted(by_kind, key=lambda r: -r.counts.total),
+        by_leader=by_leader,
+        by_division=by_division,
+        by_specialist=by_specialist,
     )
+
+
+def _rows_by(
+    rows: list[dict],
+    key: str,
+    names: dict,
+    scope: Scope,
+    filter_name: str,
+    none_label: str,
+    none_filter: str,
+) -> list[Row]:
+    """One row per value of ``key`` (a person or a division), in Vietnamese order of its name,
+    the tasks without one last; each figure links to the list filtered the same way."""
+    named = [
+        Row(names.get(r[key], ""), Counts.of(r), group_links(scope, **{filter_name: r[key]}),
+            stale=r["stale"])
+        for r in rows if r[key] is not None
+    ]  # fmt: skip
+    named.sort(key=lambda row: vi_sort_key(row.label))
+    named += [Row(none_label, Counts.of(r), group_links(scope, **{none_filter: "on"}),
+                  stale=r["stale"]) for r in rows if r[key] is None]  # fmt: skip
+    return named
+
+
+def by_people(tasks, scope: Scope, today: Today, stale) -> tuple[list, list, list]:
+    """Theo lãnh đạo chỉ đạo, theo phòng, theo chuyên viên theo dõi: the official groups by
+    directing leader, by Office division and by tracking specialist. Every counted task is in
+    exactly one row of each table (a specialist counts in one division: ``org.divisions``), so
+    each table adds up to the totals."""
+    leaders = list(counts_by(tasks, "directing_leader", today.date, stale=stale))
+    specialists = list(counts_by(tasks, "specialist", today.date, stale=stale))
+    ids = {r["directing_leader"] for r in leaders} | {r["specialist"] for r in specialists}
+    names = dict(Person.objects.filter(pk__in=ids - {None}).values_list("pk", "full_name"))
+    division_of = divisions.division_of_specialists(
+        [r["specialist"] for r in specialists if r["specialist"] is not None]
+    )
+    summed: dict = {}
+    for r in specialists:
+        division = division_of.get(r["specialist"])
+        summed.setdefault(division, []).append(r)
+    division_rows = []
+    for division, parts in summed.items():
+        row = {name: sum(part[name] for part in parts) for name in (*Counts.__dataclass_fields__,
+               "stale")}  # fmt: skip
+        division_rows.append(row | {"division": division})
+    division_names = dict(
+        Unit.objects.filter(pk__in=set(summed) - {None}).values_list("pk", "name")
+    )
+    return (
+        _rows_by(leaders, "directing_leader", names, scope, "leader",
+                 str(_("No directing leader")), "no_leader"),
+        _rows_by(division_rows, "division", division_names, scope, "division",
+                 str(_("Not followed by a division")), "no_division"),
+        _rows_by(specialists, "specialist", names, scope, "specialist",
+                 str(_("No tracking specialist")), "no_specialist"),
+    )  # fmt: skip
 
 
 def cached_build(person, scope: Scope) -> Dashboard:

@@ -28,8 +28,8 @@ from chidao.directives.timeliness import (
     stale_q,
     timeliness_q,
 )
-from chidao.org import permissions
-from chidao.org.models import Membership, Person, Role, SectorBlock, Unit, UnitKind
+from chidao.org import divisions, permissions
+from chidao.org.models import Person, Role, SectorBlock, Unit, UnitKind
 
 # Orderings written out so that a missing date sorts last on SQLite and PostgreSQL alike.
 DEADLINE = F("deadline").asc(nulls_last=True)
@@ -110,6 +110,11 @@ class TaskFilterForm(StepForm):
         label=_("Sector block"), queryset=SectorBlock.objects.none(), required=False
     )
     no_block = forms.BooleanField(label=_("without a sector block"), required=False)
+    no_leader = forms.BooleanField(label=_("without a directing leader"), required=False)
+    no_specialist = forms.BooleanField(label=_("without a tracking specialist"), required=False)
+    no_division = forms.BooleanField(
+        label=_("not followed by a specialist of a division"), required=False
+    )
     kind = forms.ChoiceField(
         label=_("Directive kind"), choices=[("", _("All")), *DirectiveKind.choices], required=False
     )
@@ -153,7 +158,7 @@ class TaskFilterForm(StepForm):
         # Dissolved units keep their tasks, so a link to their figures must still filter.
         units = permissions.visible_units(person).order_by("depth", "sort_order", "sort_key")
         fetched = list(units.only("pk", "name", "short_name", "kind"))
-        divisions = [u for u in fetched if u.kind == UnitKind.OFFICE_DIVISION]
+        office_divisions = [u for u in fetched if u.kind == UnitKind.OFFICE_DIVISION]
         people = permissions.visible_people(person).filter(is_active=True)
         leaders = _holding(people, Role.COMMITTEE_LEADER)
         specialists = _holding(people, Role.SPECIALIST)
@@ -166,14 +171,25 @@ class TaskFilterForm(StepForm):
         offered = {
             name: (units, unit_choices) for name in ("unit", "scope", "assigner", "cooperating")
         }
+        # A unit's people see their tasks by the Office division that follows them, though
+        # the Office is not theirs to see: any division filters (only their tasks, still).
+        chosen = self.data.get("division", "") if self.is_bound else ""
+        if chosen.isdigit() and all(str(u.pk) != chosen for u in office_divisions):
+            named = Unit.objects.filter(pk=int(chosen), kind=UnitKind.OFFICE_DIVISION)
+            office_divisions += list(named.only("pk", "name", "short_name", "kind"))
         offered["division"] = (
-            units.filter(kind=UnitKind.OFFICE_DIVISION),
-            choices_once(self.fields["division"], divisions),
+            Unit.objects.filter(kind=UnitKind.OFFICE_DIVISION),
+            choices_once(self.fields["division"], office_divisions),
         )
-        for name, queryset in (
-            ("leader", leaders), ("specialist", specialists), ("sector_block", blocks)
-        ):  # fmt: skip
-            offered[name] = (queryset, LazyChoices(self.fields[name], queryset))
+        for name, holders in (("leader", leaders), ("specialist", specialists)):
+            # A task keeps the leader and the specialist it had, whoever holds the role now:
+            # a link to their figures must still filter, and the select show them chosen.
+            chosen = self.data.get(name, "") if self.is_bound else ""
+            shown = holders
+            if chosen.isdigit():
+                shown = Person.objects.filter(Q(pk__in=holders.values("pk")) | Q(pk=int(chosen)))
+            offered[name] = (Person.objects.all(), LazyChoices(self.fields[name], shown))
+        offered["sector_block"] = (blocks, LazyChoices(self.fields["sector_block"], blocks))
         for name, (queryset, choices) in offered.items():
             field = self.fields[name]
             field.queryset = queryset
@@ -189,7 +205,10 @@ class TaskFilterForm(StepForm):
         "completed_from", "completed_to", "assigner", "scope", "level", "extended",
         "cooperating", "share", "urged_min",
     )  # fmt: skip
-    CHECKBOXES = ("subunits", "no_block", "stale", "returned", "extension_requests")
+    CHECKBOXES = (
+        "subunits", "no_block", "no_leader", "no_specialist", "no_division", "stale", "returned",
+        "extension_requests",
+    )  # fmt: skip
 
     def checkbox_fields(self):
         return [self[name] for name in self.CHECKBOXES]
@@ -249,10 +268,13 @@ class TaskFilterForm(StepForm):
                 shares = shares.filter(status=data["share"])
             qs = qs.filter(pk__in=shares.values("task_id"))
         if data.get("division"):
-            specialists = Membership.objects.filter(
-                unit=data["division"], role=Role.SPECIALIST, is_active=True
-            ).values("person_id")
-            qs = qs.filter(specialist__in=specialists)
+            qs = qs.filter(specialist__in=divisions.specialists_of(data["division"]))
+        if data.get("no_division"):
+            qs = qs.exclude(specialist__in=divisions.seats().values("person_id"))
+        if data.get("no_leader"):
+            qs = qs.filter(directing_leader__isnull=True)
+        if data.get("no_specialist"):
+            qs = qs.filter(specialist__isnull=True)
         for name, field in (
             ("leader", "directing_leader"),
             ("specialist", "specialist"),

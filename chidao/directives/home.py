@@ -46,6 +46,7 @@ from chidao.directives.timeliness import (
     stale_q,
     timeliness_q,
 )
+from chidao.org import divisions
 from chidao.org.models import (
     FollowAssignment,
     Membership,
@@ -316,7 +317,8 @@ def entered_shelf(person) -> Shelf:
 
 def division_panel(division: Unit, today: Today) -> Panel:
     specialists = list(
-        Membership.objects.filter(unit=division, role=Role.SPECIALIST, is_active=True)
+        divisions.seats()
+        .filter(unit=division)
         .select_related("person")
         .order_by("person__sort_key")
     )

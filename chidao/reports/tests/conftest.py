@@ -1,0 +1,1 @@
+from chidao.board.tests.worlds import world  # noqa: F401 (tasks of every kind)

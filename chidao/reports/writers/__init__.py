@@ -1,0 +1,1 @@
+"""One writer per format, each ``write(document, stream)`` into a binary stream."""
