@@ -41,7 +41,7 @@ def _count(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def _percent(done: int, judged: int) -> int:
+def whole_percent(done: int, judged: int) -> int:
     """A whole percent, half up, never 0 or 100 unless the rate really is."""
     rate = (200 * done + judged) // (2 * judged)
     if rate == 100 and done < judged:
@@ -167,7 +167,7 @@ def on_time_rate_svg(months: list[tuple[str, int, int]]) -> str:
         else:
             body.append(_text(x, label_y, name, "middle"))
         if judged:
-            percent = _percent(done, judged)
+            percent = whole_percent(done, judged)
             points.append((x, y_of(done * 100 / judged), percent, month, done, judged))
         else:
             points.append(None)

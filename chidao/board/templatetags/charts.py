@@ -2,6 +2,8 @@
 
 from django import template
 
+from chidao.reports.charts import whole_percent
+
 register = template.Library()
 
 
@@ -21,3 +23,11 @@ def share(value, total) -> int:
 @register.filter
 def percent(rate) -> str:
     return f"{rate * 100:.0f}%"
+
+
+@register.simple_tag
+def rate_of(done, *parts) -> str:
+    """``done`` as a whole percent of ``parts`` added up, as the charts write it; a dash when
+    nothing is judged."""
+    judged = sum(parts)
+    return f"{whole_percent(done, judged)}%" if judged else "\u2014"
