@@ -2,15 +2,18 @@
 
 The link is shown once, in the message after creating or rotating; the database keeps only its
 hash. Rotating gives a new link and kills the old one at once; revoking kills it for good.
+
+The emulation score's rules (điểm thi đua) are set here too, one per committee.
 """
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from chidao.board.models import Screen
+from chidao.board.models import ScoreRule, Screen
 from chidao.core import clock
 from chidao.org import permissions
 from chidao.org.models import SectorBlock
@@ -112,3 +115,80 @@ class ScreenAdmin(admin.ModelAdmin):
             screen.revoked_at = clock.now()
             screen.save(update_fields=["is_active", "revoked_at"])
         self.message_user(request, _("The screens' links no longer open anything."))
+
+
+@admin.register(ScoreRule)
+class ScoreRuleAdmin(admin.ModelAdmin):
+    """Điểm thi đua: a committee's administrators set the weights its dashboard scores units
+    with; the default rule (no committee) is for those who run the installation. Every change is
+    in the admin's log, and the rule records who changed it last."""
+
+    list_display = ("__str__", "formula_text", "updated", "updated_by")
+    fields = (
+        "committee",
+        "done_on_time",
+        "done_late",
+        "open_within",
+        "open_overdue",
+        "stale",
+        "urged",
+        "scale",
+        "formula_text",
+        "updated",
+        "updated_by",
+    )
+    readonly_fields = ("formula_text", "updated", "updated_by")
+
+    @admin.display(description=_("formula"))
+    def formula_text(self, obj):
+        return obj.formula() if obj is not None else ""
+
+    def has_module_permission(self, request):
+        return permissions.may_use_admin_site(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.may_use_admin_site(request.user)
+
+    def has_add_permission(self, request):
+        return permissions.may_use_admin_site(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.may_use_admin_site(request.user)
+        if obj.committee is None:
+            return permissions.may_run_installation(request.user)
+        return permissions.can(request.user, permissions.Action.MANAGE, obj.committee)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a committee's rule returns it to the default.
+        return self.has_change_permission(request, obj)
+
+    def get_queryset(self, request):
+        scope = permissions.manageable_units(request.user)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(Q(committee__in=scope) | Q(committee__isnull=True))
+            .select_related("committee", "updated_by")
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "committee":
+            kwargs["queryset"] = permissions.manageable_units(request.user).filter(kind="committee")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "committee" in form.base_fields and not permissions.may_run_installation(request.user):
+            form.base_fields["committee"].required = True  # the default is not theirs to make
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if obj.committee is None:
+            allowed = permissions.may_run_installation(request.user)
+        else:
+            allowed = permissions.can(request.user, permissions.Action.MANAGE, obj.committee)
+        if not allowed:
+            raise PermissionDenied
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)

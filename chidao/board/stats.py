@@ -1,7 +1,8 @@
 """Bảng điều hành: the leaders' statistics for any period and scope, all from the domain's rules.
 
 Each figure comes with the task-list query that shows the tasks behind it, so every number on the
-dashboard is a link to exactly those tasks.
+dashboard is a link to exactly those tasks. Each unit of the ranking also has its emulation score
+(điểm thi đua), computed by the committee's ``ScoreRule`` from the figures beside it.
 """
 
 import datetime
@@ -11,8 +12,10 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from chidao.board.models import Score, ScoreRule
 from chidao.core import clock, replica
 from chidao.core.text import vi_sort_key
 from chidao.directives import freshness
@@ -73,6 +76,8 @@ class Row:
     stale: int = 0
     # Urgings by a person (EventKind.URGED) in the period: events, not tasks, so never a link.
     urged: int = 0
+    # Điểm thi đua (ranking rows only); a default, so dashboards cached before still load.
+    score: Score | None = None
 
 
 def tasks_in(person, scope: Scope):
@@ -149,10 +154,23 @@ class Dashboard:
     by_leader: list[Row] = field(default_factory=list)
     by_division: list[Row] = field(default_factory=list)
     by_specialist: list[Row] = field(default_factory=list)
+    # The formula of the ranking's scores in words, with the weights in force.
+    score_formula: str = ""
+    score_scale: int = 100
 
 
-def build(person, scope: Scope, today: Today | None = None) -> Dashboard:
+def score_rule(scope: Scope) -> ScoreRule:
+    """The emulation score's rule for the scope: its unit's committee's own, else the default row,
+    else the built-in weights; the whole tree (no unit) takes the default."""
+    committee = scope.unit.committee if scope.unit is not None else None
+    return ScoreRule.for_committee(committee)
+
+
+def build(
+    person, scope: Scope, today: Today | None = None, rule: ScoreRule | None = None
+) -> Dashboard:
     today = today or Today.now()
+    rule = rule or score_rule(scope)
     tasks = tasks_in(person, scope)
     # One pass by lead unit; every counted task is in exactly one unit's row, so the totals are
     # their sum.
@@ -205,6 +223,9 @@ def build(person, scope: Scope, today: Today | None = None) -> Dashboard:
              stale=r["stale"], urged=urged.get(r["lead_unit"], 0)) for r in rows],
         key=lambda row: row.counts, name=lambda row: row.label,
     )  # fmt: skip
+    # Shown beside the on-time rate, not ranked by: the official ranking stays the rate's.
+    for row in ranking:
+        row.score = rule.score(row.counts, stale=row.stale, urged=row.urged)
 
     windows = []
     for low, high in AGEING:
@@ -253,6 +274,8 @@ def build(person, scope: Scope, today: Today | None = None) -> Dashboard:
         by_leader=by_leader,
         by_division=by_division,
         by_specialist=by_specialist,
+        score_formula=rule.formula(),
+        score_scale=rule.scale,
     )
 
 
@@ -314,13 +337,14 @@ def by_people(tasks, scope: Scope, today: Today, stale) -> tuple[list, list, lis
 
 def cached_build(person, scope: Scope) -> Dashboard:
     """The same dashboard asked again (a projector left on, a page reloaded) is served from the
-    cache until a task changes or the day turns; the key includes who asks, since what one sees
-    depends on one's roles."""
+    cache until a task changes, the score's rule changes or the day turns; the key includes who
+    asks, since what one sees depends on one's roles, and the language of the words in it."""
     # What the person may see now (their active roles): a role ended must not be answered
     # from a cache built before. The tree's changes are in the stamp.
     rights = ",".join(
         sorted(f"{j.role}@{j.root.pk}" for j in permissions.jurisdictions(person))
     ) + ("!" if person.is_superuser else "")
+    rule = score_rule(scope)
     key = "dashboard:" + ":".join(
         str(part)
         for part in (
@@ -331,10 +355,12 @@ def cached_build(person, scope: Scope) -> Dashboard:
             scope.unit.pk if scope.unit else "-",
             scope.sector_block.pk if scope.sector_block else "-",
             freshness.stamp(),
+            rule.version,
+            translation.get_language(),
         )
     )
     board = cache.get(key)
     if board is None:
-        board = build(person, scope)
+        board = build(person, scope, rule=rule)
         cache.set(key, board, replica.keep_seconds())
     return board
