@@ -320,6 +320,13 @@ CHIDAO_LATE_EXTENSIONS = env_bool("CHIDAO_LATE_EXTENSIONS", False)
 # task changes; this only bounds memory), and how often the screens ask for news.
 CHIDAO_BOARD_CACHE_SECONDS = env_int("CHIDAO_BOARD_CACHE_SECONDS", 300)
 CHIDAO_BOARD_POLL_SECONDS = env_int("CHIDAO_BOARD_POLL_SECONDS", 10)
+# Reports (chidao/reports/jobs.py): a scope of at most this many tasks is made in the request
+# that asks; a larger one by the worker, its page showing the progress. Files kept N days.
+CHIDAO_REPORT_INLINE_TASKS = env_int("CHIDAO_REPORT_INLINE_TASKS", 3000)
+CHIDAO_REPORT_KEEP_DAYS = env_int("CHIDAO_REPORT_KEEP_DAYS", 30)
+# The PDF's font: a folder holding LiberationSerif-{Regular,Bold,Italic,BoldItalic}.ttf, read
+# before the system's fonts (fonts-liberation2, else DejaVu Serif).
+CHIDAO_REPORT_FONT_DIR = env_str("CHIDAO_REPORT_FONT_DIR")
 # Attached files: largest size, in megabytes.
 CHIDAO_UPLOAD_MAX_MB = env_int("CHIDAO_UPLOAD_MAX_MB", 20)
 # The largest request body (all the files of one form together): a larger one is refused by its

@@ -30,5 +30,6 @@ urlpatterns = [
     path("board/", include("chidao.board.urls")),
     path("notifications/", include("chidao.notifications.urls")),
     path("dashboard/", board_views.dashboard, name="dashboard"),
+    path("reports/", include("chidao.reports.urls")),
     path("admin/", admin.site.urls),
 ]

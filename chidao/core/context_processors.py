@@ -16,6 +16,7 @@ def navigation(request):
         ("home", reverse("home"), _("Home")),
         ("tasks", reverse("directives:task_list"), _("Tasks")),
         ("dashboard", reverse("dashboard"), _("Statistics")),
+        ("reports", reverse("reports:index"), _("Reports")),
     ]
     if permissions.may_enter_directives(person):
         items.append(("enter", reverse("directives:directive_create"), _("Enter a directive")))

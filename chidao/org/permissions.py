@@ -514,6 +514,24 @@ def issuing_committees(person: Person):
     return Unit.objects.filter(pk__in=pks, kind=UnitKind.COMMITTEE)
 
 
+def may_report_on(person: Person, kind: str, unit: Unit) -> bool:
+    """Báo cáo định kỳ: a committee's reports (``monthly``, ``review``) are made by its apparatus
+    (and its viewers), over a committee their jurisdiction covers; a unit's own report
+    (``unit``) by whoever sees the unit. A report counts only the tasks its maker may see."""
+    if not person.is_authenticated or not person.is_active:
+        return False
+    if person.is_superuser:
+        return True
+    if kind == "unit":
+        return any(unit.is_within(j.root) for j in jurisdictions(person))
+    if unit.kind != UnitKind.COMMITTEE:
+        return False
+    return any(
+        unit.is_within(j.root) and (j.role in APPARATUS_ROLES or j.role == Role.VIEWER)
+        for j in jurisdictions(person)
+    )
+
+
 def may_enter_directives(person: Person) -> bool:
     """Whether ``issuing_committees`` holds any: the menu asks on every page, and the roots are
     already in hand."""

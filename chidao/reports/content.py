@@ -17,6 +17,7 @@ whenever it was assigned: they are what the meeting must act on.
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -68,9 +69,15 @@ class Request:
     period: Period
     person: Person | None = None
     today: Today | None = None
+    # Told how far the building has gone (percent, what it does now): the report page's bar.
+    progress: Callable[[int, str], None] | None = None
 
     def scope(self) -> stats.Scope:
         return stats.Scope(start=self.period.start, end=self.period.end, unit=self.unit)
+
+    def step(self, percent: int, what: str) -> None:
+        if self.progress is not None:
+            self.progress(percent, what)
 
 
 def build(request: Request) -> Document:
@@ -209,6 +216,7 @@ def _without_parent(unit: Unit, parent: Unit) -> str:
 def _monthly(request: Request) -> Document:
     committee, today = request.unit, request.today
     scope = request.scope()
+    request.step(5, _("Counting the tasks of the period"))
     board = stats.build(request.person, scope, today)
     who = committee.short_name or committee.name
     doc = _document(
@@ -229,6 +237,7 @@ def _monthly(request: Request) -> Document:
     blocks.append(_groups_table(_("By sector block"), _("Sector block"), board.by_block,
                                 board.totals, board.totals_links))  # fmt: skip
     blocks += _charts(board)
+    request.step(25, _("Listing the overdue tasks"))
     blocks.append(Heading(_("III. OVERDUE TASKS")))
     blocks.append(
         Paragraph(
@@ -236,7 +245,8 @@ def _monthly(request: Request) -> Document:
             % {"day": f"{today.date:%d/%m/%Y}"}
         )
     )
-    blocks.append(_overdue_table(_seen(request, _in_scope(committee)), today, _("Overdue tasks")))
+    blocks.append(_overdue_table(_seen(request, in_scope(committee)), today, _("Overdue tasks")))
+    request.step(40, _("Reading the late explanations and the urgings"))
     blocks.append(Heading(_("IV. LATE EXPLANATIONS RECEIVED")))
     blocks.append(_explanations_table(request))
     blocks.append(Heading(_("V. UNITS URGED AND STILL LATE")))
@@ -244,7 +254,7 @@ def _monthly(request: Request) -> Document:
     return doc
 
 
-def _in_scope(unit: Unit):
+def in_scope(unit: Unit):
     """Every counted task of the unit's scope, whenever assigned."""
     return countable(Task.objects.filter(scope_q(unit))).exclude(state=State.CANCELLED)
 
@@ -260,7 +270,7 @@ def _explanations_table(request: Request) -> Table:
     period = request.period
     received = (
         LateExplanation.objects.filter(
-            task__in=_seen(request, _in_scope(request.unit)).values("pk"),
+            task__in=_seen(request, in_scope(request.unit)).values("pk"),
             submitted_at__gte=clock.start_of(period.start),
             submitted_at__lt=clock.start_of(period.end + datetime.timedelta(days=1)),
         )
@@ -283,7 +293,7 @@ def _explanations_table(request: Request) -> Table:
 def _urged_still_late(request: Request) -> Table:
     """Units urged by a person in the period that still lead overdue tasks today."""
     period, today = request.period, request.today
-    scope = _seen(request, _in_scope(request.unit))
+    scope = _seen(request, in_scope(request.unit))
     urged = dict(
         TaskEvent.objects.filter(
             kind=EventKind.URGED, task__in=scope.values("pk"),
@@ -319,7 +329,8 @@ REVIEW_COLUMNS = ("overdue", "to_check", "difficulties", "stale", "urged")
 def _review(request: Request) -> Document:
     committee, today, period = request.unit, request.today, request.period
     office = committee.children.filter(kind=UnitKind.OFFICE).first() or committee
-    tasks = _seen(request, _in_scope(committee))
+    request.step(5, _("Counting the open tasks of each specialist"))
+    tasks = _seen(request, in_scope(committee))
     open_tasks = tasks.filter(state__in=OPEN_STATES)
     waiting = Difficulty.objects.filter(is_open=True).values("task_id")
     urged_in_period = Count("events", filter=Q(
@@ -387,6 +398,7 @@ def _review(request: Request) -> Document:
          _("Archived: Records.")],
         "ra-soat",
     )  # fmt: skip
+    request.step(30, _("Listing the overdue tasks"))
     doc.blocks += [
         Heading(_("I. BY DIVISION")),
         Paragraph(_("Open tasks on %(day)s, whenever assigned; urgings made by a person in the "
@@ -415,6 +427,7 @@ def _sort(text: str) -> str:
 def _unit(request: Request) -> Document:
     unit, today, period = request.unit, request.today, request.period
     scope = request.scope()
+    request.step(5, _("Counting the tasks of the period"))
     board = stats.build(request.person, scope, today)
     governing = unit.supervising_committee
     doc = _document(
@@ -431,6 +444,6 @@ def _unit(request: Request) -> Document:
         _groups_table(_("By directive kind"), _("Directive kind"), board.by_kind, board.totals,
                       board.totals_links),
         Heading(_("II. OVERDUE TASKS")),
-        _overdue_table(_seen(request, _in_scope(unit)), today, _("Overdue tasks")),
+        _overdue_table(_seen(request, in_scope(unit)), today, _("Overdue tasks")),
     ]  # fmt: skip
     return doc

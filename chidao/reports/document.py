@@ -106,7 +106,7 @@ class Document:
 
     @property
     def date_line(self) -> str:
-        """"Đồng Tháp, ngày 05 tháng 02 năm 2026": days below 10 and months below 3 with a 0."""
+        """ "Đồng Tháp, ngày 05 tháng 02 năm 2026": days below 10 and months below 3 with a 0."""
         month = f"{self.date.month:02d}" if self.date.month < 3 else str(self.date.month)
         return f"{self.place}, ngày {self.date.day:02d} tháng {month} năm {self.date.year}"
 

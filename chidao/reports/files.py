@@ -25,5 +25,6 @@ def make(request: content.Request, fmt: str, stream, base_url: str = "",
         raise ValueError(fmt)
     with translation.override(language):
         document = content.build(request)
+        request.step(50, translation.gettext("Writing the file"))
         write(document, fmt, stream, base_url)
     return document

@@ -41,6 +41,7 @@ from chidao.directives.tests.conftest import issue
 from chidao.directives.tests.test_views_directive_form import NEW, counts, valid
 from chidao.notifications.models import Notification
 from chidao.org.models import FollowAssignment, Membership, Person, Unit
+from chidao.reports import jobs, periods
 
 MORNING = datetime.datetime(2026, 3, 20, 2, tzinfo=datetime.UTC)  # 09:00 on 20/03/2026, Hà Nội
 
@@ -203,6 +204,8 @@ def world(org, people):
             people.unit_staff, task, proposed_date=datetime.date(2026, 4, 20), reason="Chờ số liệu"
         )
         actions.raise_difficulty(people.unit_staff, task, "Thiếu số liệu của các xã")
+        report = jobs.ask(people.office_leader, "monthly", org.province,
+                          periods.month(2026, 3), "xlsx", "vi")  # fmt: skip
     screen = Screen(name="Hội trường", committee=org.province)
     token = screen.new_token()
     screen.save()
@@ -226,6 +229,9 @@ def world(org, people):
         "directives:update_cooperation": first[Cooperation],
         "directives:download": first[Attachment],
         "notifications:open": Notification.objects.values_list("pk", flat=True).first(),
+        "reports:job": report.pk,
+        "reports:progress": report.pk,
+        "reports:download": report.pk,
     }
     return SimpleNamespace(
         task=task, token=token, superuser=superuser, by_url=by_url, org=org, people=people

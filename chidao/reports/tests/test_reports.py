@@ -62,7 +62,7 @@ def test_the_monthly_reports_figures_are_the_dashboards(org, people, world):
     overdue = _tables(document)["Overdue tasks"]
     with at(D(2026, 3, 20)):
         open_overdue = (
-            content._in_scope(org.province)
+            content.in_scope(org.province)
             .filter(state__in=OPEN_STATES)
             .filter(open_overdue_q(D(2026, 3, 20)))
         )
@@ -76,7 +76,7 @@ def test_the_review_counts_each_specialists_open_work(org, people, world):
         today = Today.now()
         review = periods.review(D(2026, 3, 20))
         document = content.build(content.Request("review", org.province, review))
-        tasks = content._in_scope(org.province).filter(state__in=OPEN_STATES)
+        tasks = content.in_scope(org.province).filter(state__in=OPEN_STATES)
         expected = [
             tasks.filter(open_overdue_q(today.date)).count(),
             tasks.filter(state__in=(State.REPORTED, State.PROPOSED)).count(),

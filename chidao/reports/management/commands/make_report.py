@@ -54,8 +54,11 @@ class Command(BaseCommand):
         try:
             with os.fdopen(handle, "wb") as stream:
                 document = files.make(
-                    content.Request(kind=kind, unit=subject, period=chosen), fmt, stream,
-                    base_url=getattr(settings, "SITE_URL", ""), language=language,
+                    content.Request(kind=kind, unit=subject, period=chosen),
+                    fmt,
+                    stream,
+                    base_url=getattr(settings, "SITE_URL", ""),
+                    language=language,
                 )
             os.replace(partial, target)
         except BaseException:
@@ -74,9 +77,10 @@ class Command(BaseCommand):
 
     def _unit(self, committee: Unit, code: str) -> Unit:
         inside = Unit.objects.filter(path__startswith=committee.path)
-        found = inside.filter(code=code).order_by("depth").first() or inside.filter(
-            admin_code=code
-        ).first()
+        found = (
+            inside.filter(code=code).order_by("depth").first()
+            or inside.filter(admin_code=code).first()
+        )
         if found is None:
             raise CommandError(f"Không có đơn vị mã {code} thuộc {committee.name}.")
         return found

@@ -1,0 +1,78 @@
+"""The report page's form: which report, of which committee or unit, for which period, in
+which format."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from chidao.core import clock
+from chidao.directives import date_rules
+from chidao.directives.forms import DATE, StepForm
+from chidao.org import permissions
+from chidao.org.models import Unit, UnitKind
+from chidao.reports import periods
+from chidao.reports.models import ReportFormat, ReportKind
+
+RANGE = "range"
+
+
+class ReportForm(StepForm):
+    kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
+    unit = forms.ModelChoiceField(
+        label=_("Committee or unit"), queryset=Unit.objects.none(),
+        help_text=_("The committee for its periodic report and the review; the unit for its "
+                    "own report."),
+    )  # fmt: skip
+    period = forms.ChoiceField(label=_("Period"))
+    start = forms.DateField(label=_("From"), required=False, widget=DATE)
+    end = forms.DateField(label=_("To"), required=False, widget=DATE)
+    format = forms.ChoiceField(label=_("Format"), choices=ReportFormat.choices)
+
+    def __init__(self, person, *args, **kwargs):
+        self.person = person
+        today = clock.today()
+        roots = [j.root for j in permissions.jurisdictions(person)]
+        apparatus = any(j.role in permissions.APPARATUS_ROLES
+                        for j in permissions.jurisdictions(person))  # fmt: skip
+        initial = {
+            "kind": ReportKind.MONTHLY if apparatus or person.is_superuser else ReportKind.UNIT,
+            "period": periods.previous(periods.holding("month", today)).key,
+            "format": ReportFormat.DOCX,
+        }
+        if roots:
+            initial["unit"] = roots[0].pk
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["unit"].queryset = (
+            permissions.visible_units(person)
+            .filter(is_active=True)
+            .exclude(kind=UnitKind.OFFICE_DIVISION)
+            .order_by("depth", "sort_order", "sort_key")
+        )
+        offered = periods.presets(today)
+        self.fields["period"].choices = [(p.key, p.label) for p in offered] + [
+            (RANGE, _("Any range (the dates below)"))
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == RANGE:
+            start, end = data.get("start"), data.get("end")
+            if not (start and end):
+                raise ValidationError(_("Give both dates of the range."))
+            for name, day in (("start", start), ("end", end)):
+                try:
+                    date_rules.check_in_range(day, name)
+                except ValidationError as error:
+                    self.add_error(name, error)
+            if start > end:
+                self.add_error("end", _("The end of the range is before its start."))
+            data["chosen"] = periods.between(start, end)
+        elif data.get("period"):
+            data["chosen"] = periods.parse(data["period"])
+        kind, unit = data.get("kind"), data.get("unit")
+        if kind and unit is not None:
+            if kind != ReportKind.UNIT and unit.kind != UnitKind.COMMITTEE:
+                self.add_error("unit", _("This report is a committee's: choose a committee."))
+            elif not permissions.may_report_on(self.person, kind, unit):
+                self.add_error("unit", _("You may not make this report for this unit."))
+        return data

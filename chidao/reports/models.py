@@ -1,0 +1,72 @@
+"""Yêu cầu lập báo cáo: a report asked for on its page, made by the worker (or at once when its
+scope is small), kept for its maker to download."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chidao.core import clock
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Being made")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ReportKind(models.TextChoices):
+    REVIEW = "review", _("Two-week review of the Office")
+    MONTHLY = "monthly", _("Periodic report to the committee")
+    UNIT = "unit", _("A unit's report of its tasks")
+
+
+class ReportFormat(models.TextChoices):
+    DOCX = "docx", _("Word (.docx)")
+    PDF = "pdf", _("PDF")
+    XLSX = "xlsx", _("Excel (.xlsx)")
+
+
+class ReportJob(models.Model):
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("requested by"),
+    )  # fmt: skip
+    kind = models.CharField(_("report"), max_length=10, choices=ReportKind.choices)
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    period_key = models.CharField(_("period"), max_length=40)
+    period_label = models.CharField(_("period"), max_length=120)
+    format = models.CharField(_("format"), max_length=4, choices=ReportFormat.choices)
+    language = models.CharField(_("language"), max_length=8, default="vi")
+    base_url = models.CharField(max_length=200, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("step"), max_length=120, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    created = models.DateTimeField(_("asked at"), default=clock.now, editable=False)
+    started = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created", "-pk"]
+        indexes = [
+            models.Index(fields=["state", "created"], name="reportjob_queue_idx"),
+            models.Index(fields=["requested_by", "-created"], name="reportjob_mine_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_label} ({self.format})"
+
+    @property
+    def is_over(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)
