@@ -200,10 +200,10 @@ def build(
         row = monthly.get(month) or monthly.get(
             datetime.datetime.combine(month, datetime.time()), {}
         )
-        window = {
-            "deadline_from": f"{month:%d/%m/%Y}",
-            "deadline_to": f"{following - datetime.timedelta(days=1):%d/%m/%Y}",
-        }
+        # The last month is counted up to the period's end (a reporting month ends on the
+        # 14th): its links stop there too, so each figure opens exactly its tasks.
+        last_day = min(following - datetime.timedelta(days=1), scope.end)
+        window = {"deadline_from": f"{month:%d/%m/%Y}", "deadline_to": f"{last_day:%d/%m/%Y}"}
         trend.append((
             f"{month:%m/%Y}",
             row.get("done_on_time", 0),

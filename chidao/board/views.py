@@ -31,7 +31,7 @@ from chidao.board.forms import ScopeForm
 from chidao.board.models import Screen
 from chidao.core import clock, replica
 from chidao.org import permissions
-from chidao.reports import charts
+from chidao.reports import charts, freezing
 
 TIME_HEADER = "X-Board-Time"
 
@@ -115,6 +115,11 @@ def dashboard(request):
         unit=values.get("unit"),
         sector_block=values.get("sector_block"),
     )
+    closed = None
+    if scope.unit is not None and scope.sector_block is None:
+        record = freezing.closed_for(scope.unit, form.chosen_period())
+        if record is not None:
+            closed = {"record": record, "totals": freezing.totals(record)}
     permissions.settle(request.user)
     with replica.reads_for(request):
         board = stats.cached_build(request.user, scope)
@@ -132,6 +137,7 @@ def dashboard(request):
         "d": board,
         "peak": peak,
         "charts": drawn,
+        "closed": closed,
         "list_url": reverse("directives:task_list"),
         "stale_days": settings.CHIDAO_STALE_AFTER_WORKING_DAYS,
         "late_extensions_allowed": settings.CHIDAO_LATE_EXTENSIONS,

@@ -532,6 +532,15 @@ def may_report_on(person: Person, kind: str, unit: Unit) -> bool:
     )
 
 
+def may_close_periods(person: Person, committee: Unit) -> bool:
+    """Chốt số liệu: only the committee's own Office leaders close and reopen its periods."""
+    if not person.is_authenticated or not person.is_active:
+        return False
+    return person.is_superuser or any(
+        j.role == Role.OFFICE_LEADER and j.root.pk == committee.pk for j in jurisdictions(person)
+    )
+
+
 def may_enter_directives(person: Person) -> bool:
     """Whether ``issuing_committees`` holds any: the menu asks on every page, and the roots are
     already in hand."""

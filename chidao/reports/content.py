@@ -50,7 +50,7 @@ from chidao.directives.timeliness import (
 from chidao.org import divisions
 from chidao.org.models import Person, Unit, UnitKind
 from chidao.org.permissions import visible_tasks
-from chidao.reports import charts
+from chidao.reports import charts, freezing
 from chidao.reports.document import Chart, Document, Figure, Heading, Paragraph, Signature, Table
 from chidao.reports.periods import Period
 
@@ -201,7 +201,7 @@ def _document(issuer: Unit, governing: Unit | None, request: Request, title: str
         title=title,
         signature=signature,
         recipients=recipients,
-        filename=f"bao-cao-{slug}-{request.period.key}",
+        filename=f"bao-cao-{slug}-{request.period.slug}",
     )
 
 
@@ -227,15 +227,19 @@ def _monthly(request: Request) -> Document:
         [_("The Standing Committee of the People's Council (for report);"),
          _("The Chairman and Vice-Chairmen;"), _("Departments, agencies and localities;"),
          _("Archived: Records, Office.")],
-        "thang",
+        "dinh-ky",
     )  # fmt: skip
     blocks = doc.blocks
-    blocks += [Heading(_("I. OVERALL RESULTS")), _summary(board, request.period, who)]
-    blocks.append(_groups_table(_("By unit"), _("Unit"), board.ranking, board.totals,
-                                board.totals_links))  # fmt: skip
-    blocks.append(Heading(_("II. BY SECTOR BLOCK")))
-    blocks.append(_groups_table(_("By sector block"), _("Sector block"), board.by_block,
-                                board.totals, board.totals_links))  # fmt: skip
+    closed = freezing.closed_for(committee, request.period)
+    if closed is None:
+        blocks += [Heading(_("I. OVERALL RESULTS")), _summary(board, request.period, who)]
+        blocks.append(_groups_table(_("By unit"), _("Unit"), board.ranking, board.totals,
+                                    board.totals_links))  # fmt: skip
+        blocks.append(Heading(_("II. BY SECTOR BLOCK")))
+        blocks.append(_groups_table(_("By sector block"), _("Sector block"), board.by_block,
+                                    board.totals, board.totals_links))  # fmt: skip
+    else:
+        blocks += _frozen_blocks(closed, board, today)
     blocks += _charts(board)
     request.step(25, _("Listing the overdue tasks"))
     blocks.append(Heading(_("III. OVERDUE TASKS")))
@@ -252,6 +256,66 @@ def _monthly(request: Request) -> Document:
     blocks.append(Heading(_("V. UNITS URGED AND STILL LATE")))
     blocks.append(_urged_still_late(request))
     return doc
+
+
+def _frozen_blocks(closed, board: stats.Dashboard, today: Today) -> list:
+    """A closed period: its figures as closed, never recounted; then the live ones beside them
+    and every task whose group moved since, so that any difference is explained."""
+    frozen = freezing.totals(closed)
+    none = _("No sector block")
+    blocks = [
+        Heading(_("I. OVERALL RESULTS")),
+        Paragraph(_("The figures of this period were closed on %(when)s by %(who)s, as they "
+                    "stood at the end of %(day)s; they do not change afterwards.")
+                  % {"when": f"{timezone.localtime(closed.closed_at):%d/%m/%Y %H:%M}",
+                     "who": closed.closed_by.full_name or closed.closed_by.username,
+                     "day": f"{closed.end:%d/%m/%Y}"}),
+        _frozen_table(_("By unit"), _("Unit"),
+                      freezing.rows_by(closed, "lead_unit_id", "unit", ""), frozen),
+        Heading(_("II. BY SECTOR BLOCK")),
+        _frozen_table(_("By sector block"), _("Sector block"),
+                      freezing.rows_by(closed, "sector_block_id", "block", none), frozen),
+    ]  # fmt: skip
+    live = board.totals
+    pairs = [(_("Total"), frozen.total, live.total),
+             (_("Done on time"), frozen.done_on_time, live.done_on_time),
+             (_("Done late"), frozen.done_late, live.done_late),
+             (_("Open, within deadline"), frozen.open_within, live.open_within),
+             (_("Open, overdue"), frozen.open_overdue, live.open_overdue),
+             (_("Suspended"), frozen.suspended, live.suspended)]  # fmt: skip
+    links = {
+        _("Total"): "total",
+        _("Done on time"): "done_on_time",
+        _("Done late"): "done_late",
+        _("Open, within deadline"): "open_within",
+        _("Open, overdue"): "open_overdue",
+    }
+    blocks.append(Table(
+        [_("Group"), _("At the cut-off"), _("Now"), _("Difference")],
+        [[label, then, _figure(now, board.totals_links[links[label]]) if label in links else now,
+          f"{now - then:+d}" if now != then else "0"] for label, then, now in pairs],
+        None, [4, 1.6, 1.6, 1.6], _("Closed and current figures"),
+    ))  # fmt: skip
+    moved = freezing.changes(closed, today)
+    if moved:
+        blocks.append(Paragraph(_("Tasks whose group changed since the closing:")))
+        blocks.append(Table(
+            [_("No."), _("Task"), _("Lead unit"), _("At the cut-off"), _("Now"), _("Why")],
+            [[i, c.content, c.unit, c.before, c.after, c.why] for i, c in enumerate(moved, 1)],
+            None, [0.6, 5, 2.6, 1.8, 1.8, 2.6], _("Changes since the closing"),
+        ))  # fmt: skip
+    else:
+        blocks.append(Paragraph(_("No task has changed group since the closing.")))
+    return blocks
+
+
+def _frozen_table(title: str, label: str, rows: list, totals: Counts) -> Table:
+    columns = [_("No."), label, _("Total"), _("Done on time"), _("Done late"),
+               _("Open, within deadline"), _("Open, overdue"), _("Overdue rate")]  # fmt: skip
+    body = [[i, row.label, *(getattr(row.counts, g) for g in GROUP_COLUMNS),
+             row.counts.overdue_rate] for i, row in enumerate(rows, 1)]  # fmt: skip
+    total = ["", _("Total"), *(getattr(totals, g) for g in GROUP_COLUMNS), totals.overdue_rate]
+    return Table(columns, body, total, [0.6, 4, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2], title)
 
 
 def in_scope(unit: Unit):

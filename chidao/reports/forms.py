@@ -9,7 +9,7 @@ from chidao.core import clock
 from chidao.directives import date_rules
 from chidao.directives.forms import DATE, StepForm
 from chidao.org import permissions
-from chidao.org.models import Unit, UnitKind
+from chidao.org.models import Role, Unit, UnitKind
 from chidao.reports import periods
 from chidao.reports.models import ReportFormat, ReportKind
 
@@ -76,3 +76,39 @@ class ReportForm(StepForm):
             elif not permissions.may_report_on(self.person, kind, unit):
                 self.add_error("unit", _("You may not make this report for this unit."))
         return data
+
+
+class CloseForm(StepForm):
+    """Chốt số liệu: a committee the person's Office runs, and a period already over."""
+
+    committee = forms.ModelChoiceField(label=_("Committee"), queryset=Unit.objects.none())
+    period = forms.ChoiceField(label=_("Period"))
+
+    def __init__(self, person, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["committee"].queryset = closable_committees(person)
+        today = clock.today()
+        over = [p for p in periods.presets(today) if p.is_over(today)]
+        self.fields["period"].choices = [(p.key, p.label) for p in over]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period"):
+            data["chosen"] = periods.parse(data["period"])
+        return data
+
+
+class ReopenForm(StepForm):
+    reason = forms.CharField(label=_("Reason for reopening"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+def closable_committees(person):
+    """The committees whose periods this person closes (their Office's)."""
+    committees = Unit.objects.filter(kind=UnitKind.COMMITTEE, is_active=True)
+    if person.is_superuser:
+        return committees.order_by("depth", "sort_order", "sort_key")
+    ids = [j.root.pk for j in permissions.jurisdictions(person)
+           if j.role == Role.OFFICE_LEADER]  # fmt: skip
+    return committees.filter(pk__in=ids).order_by("depth", "sort_order", "sort_key")

@@ -56,6 +56,14 @@ class Period:
         return f"{self.kind}-{self.year}-{self.number}"
 
     @property
+    def slug(self) -> str:
+        """The key in Vietnamese without accents, for file names: ``thang-2026-11``."""
+        words = {"review": "ky-ra-soat", "month": "thang", "quarter": "quy", "half": "6-thang",
+                 "nine": "9-thang", "year": "nam", "range": "tu"}  # fmt: skip
+        kind, _sep, rest = self.key.partition("-")
+        return f"{words[kind]}-{rest}"
+
+    @property
     def name(self) -> str:
         """ "Tháng 11/2026", "Quý IV/2026", "Kỳ rà soát 16/11-29/11/2026"..."""
         names = {

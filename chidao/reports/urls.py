@@ -8,4 +8,6 @@ urlpatterns = [
     path("<int:pk>/", views.job, name="job"),
     path("<int:pk>/progress", views.progress, name="progress"),
     path("<int:pk>/file", views.download, name="download"),
+    path("closing/", views.closing, name="closing"),
+    path("closing/<int:pk>/reopen", views.reopen, name="reopen"),
 ]

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from chidao.board import stats
-from chidao.board.tests.test_every_number import FIGURE, _list_count
+from chidao.board.tests.test_every_number import FIGURE, _list_count, _walk
 from chidao.board.tests.worlds import at
 from chidao.directives.models import Task
 from chidao.directives.timeliness import Counts, Today, counting_groups
@@ -74,7 +74,7 @@ def test_a_former_leaders_tasks_still_open_from_his_row(client, org, people, wor
         page = client.get(
             f"/dashboard/?start=01/01/2025&end=31/12/2026&unit={org.province.pk}"
         ).content.decode()
-        section = page[page.index('id="leaders-title"'):page.index('id="divisions-title"')]
+        section = page[page.index('id="leaders-title"') : page.index('id="divisions-title"')]
         figures = [(int(n), html_lib.unescape(h)) for n, h in FIGURE.findall(section)]
         assert any(f"leader={people.leader.pk}" in href for _n, href in figures)
         for number, href in figures:
@@ -88,7 +88,7 @@ def test_a_unit_sees_its_tasks_by_the_division_that_follows_them(client, org, pe
     with at(D(2026, 3, 20)):
         client.force_login(people.unit_head)
         page = client.get("/dashboard/?start=01/01/2025&end=31/12/2026").content.decode()
-        section = page[page.index('id="divisions-title"'):page.index('id="specialists-title"')]
+        section = page[page.index('id="divisions-title"') : page.index('id="specialists-title"')]
         assert org.div_kt.name in section
         figures = [(int(n), html_lib.unescape(h)) for n, h in FIGURE.findall(section)]
         assert figures
@@ -126,3 +126,12 @@ def test_a_period_chosen_by_name_sets_the_dates(client, org, people, world):
         # A period that is not one is refused with its error, like any wrong field.
         response = client.get("/dashboard/?period=month-2026-13&start=01/03/2026&end=20/03/2026")
         assert response.context["form"].errors["period"]
+
+
+def test_every_number_of_a_reporting_month_opens_exactly_its_tasks(client, org, people, world):
+    """A reporting month ends on the 14th: the month table's last row, counted up to then,
+    must open the tasks due up to then, not to the end of the calendar month."""
+    with at(D(2026, 3, 20)):
+        followed = _walk(client, people.office_leader,
+                         f"/dashboard/?period=month-2026-3&unit={org.province.pk}")  # fmt: skip
+    assert followed >= 30

@@ -33,7 +33,7 @@ def test_a_small_report_is_made_at_once_and_downloaded(client, org, people, worl
         download = client.get(f"/reports/{job.pk}/file")
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
-    assert "bao-cao-thang-month-2026-3.docx" in download["Content-Disposition"]
+    assert "bao-cao-dinh-ky-thang-2026-3.docx" in download["Content-Disposition"]
     document = docx.Document(io.BytesIO(b"".join(download)))
     text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
         cell.text for table in document.tables for row in table.rows for cell in row.cells
