@@ -41,7 +41,7 @@ from chidao.directives.tests.conftest import issue
 from chidao.directives.tests.test_views_directive_form import NEW, counts, valid
 from chidao.notifications.models import Notification
 from chidao.org.models import FollowAssignment, Membership, Person, Unit
-from chidao.reports import jobs, periods
+from chidao.reports import freezing, jobs, periods
 
 MORNING = datetime.datetime(2026, 3, 20, 2, tzinfo=datetime.UTC)  # 09:00 on 20/03/2026, Hà Nội
 
@@ -206,6 +206,7 @@ def world(org, people):
         actions.raise_difficulty(people.unit_staff, task, "Thiếu số liệu của các xã")
         report = jobs.ask(people.office_leader, "monthly", org.province,
                           periods.month(2026, 3), "xlsx", "vi")  # fmt: skip
+        closed = freezing.close(people.office_leader, org.province, periods.month(2026, 3))
     screen = Screen(name="Hội trường", committee=org.province)
     token = screen.new_token()
     screen.save()
@@ -232,6 +233,7 @@ def world(org, people):
         "reports:job": report.pk,
         "reports:progress": report.pk,
         "reports:download": report.pk,
+        "reports:reopen": closed.pk,
     }
     return SimpleNamespace(
         task=task, token=token, superuser=superuser, by_url=by_url, org=org, people=people
