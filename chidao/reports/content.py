@@ -101,6 +101,11 @@ def place_of(unit: Unit) -> str:
     return _LEVEL_WORDS.sub("", committee.name).strip() or committee.name
 
 
+def _mid(text: str) -> str:
+    """A period's name inside a sentence: "tháng 11/2026", "kỳ rà soát 16/11-29/11/2026"."""
+    return text[:1].lower() + text[1:]
+
+
 def _upper(text: str) -> str:
     return text.upper()
 
@@ -122,7 +127,7 @@ def _groups_table(title: str, label: str, rows: list[stats.Row], totals: Counts,
     body = [[i, row.label, *_group_cells(row)] for i, row in enumerate(rows, 1)]
     total = ["", _("Total"), *[_figure(getattr(totals, g), totals_links[g]) for g in GROUP_COLUMNS],
              totals.overdue_rate]  # fmt: skip
-    return Table(columns, body, total, [0.6, 4, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2], title)
+    return Table(columns, body, total, [0.9, 4, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2], title)
 
 
 def _summary(board: stats.Dashboard, period: Period, who: str) -> Paragraph:
@@ -132,8 +137,8 @@ def _summary(board: stats.Dashboard, period: Period, who: str) -> Paragraph:
           "(%(on_time)s on time, %(late)s late), %(within)s open within their deadline and "
           "%(overdue)s open and overdue (an overdue rate of %(rate)s); %(suspended)s suspended "
           "are counted apart.")
-        % {"period": period.label, "who": who, "total": Figure(t.total), "done": Figure(t.done),
-           "on_time": Figure(t.done_on_time), "late": Figure(t.done_late),
+        % {"period": _mid(period.label), "who": who, "total": Figure(t.total),
+           "done": Figure(t.done), "on_time": Figure(t.done_on_time), "late": Figure(t.done_late),
            "within": Figure(t.open_within), "overdue": Figure(t.open_overdue),
            "rate": f"{t.overdue_rate * 100:.1f}%".replace(".", ","),
            "suspended": Figure(t.suspended)}
@@ -159,7 +164,7 @@ def _overdue_table(tasks, today: Today, title: str) -> Table:
                      specialist or ""])  # fmt: skip
     columns = [_("No."), _("Task"), _("Lead unit"), _("Directive"), _("Deadline"),
                _("Days late"), _("Tracking specialist")]  # fmt: skip
-    return Table(columns, rows, None, [0.6, 6, 3, 1.8, 1.4, 1, 2], title)
+    return Table(columns, rows, None, [0.9, 5.4, 3, 1.8, 1.5, 1.2, 2], title)
 
 
 def _charts(board: stats.Dashboard) -> list:
@@ -222,7 +227,7 @@ def _monthly(request: Request) -> Document:
     doc = _document(
         committee, None, request,
         _("Results of the tasks assigned by %(committee)s, %(period)s")
-        % {"committee": who, "period": request.period.name},
+        % {"committee": who, "period": _mid(request.period.name)},
         _signed_for_committee(committee),
         [_("The Standing Committee of the People's Council (for report);"),
          _("The Chairman and Vice-Chairmen;"), _("Departments, agencies and localities;"),
@@ -302,7 +307,7 @@ def _frozen_blocks(closed, board: stats.Dashboard, today: Today) -> list:
         blocks.append(Table(
             [_("No."), _("Task"), _("Lead unit"), _("At the cut-off"), _("Now"), _("Why")],
             [[i, c.content, c.unit, c.before, c.after, c.why] for i, c in enumerate(moved, 1)],
-            None, [0.6, 5, 2.6, 1.8, 1.8, 2.6], _("Changes since the closing"),
+            None, [0.9, 5, 2.6, 1.8, 1.8, 2.6], _("Changes since the closing"),
         ))  # fmt: skip
     else:
         blocks.append(Paragraph(_("No task has changed group since the closing.")))
@@ -315,7 +320,7 @@ def _frozen_table(title: str, label: str, rows: list, totals: Counts) -> Table:
     body = [[i, row.label, *(getattr(row.counts, g) for g in GROUP_COLUMNS),
              row.counts.overdue_rate] for i, row in enumerate(rows, 1)]  # fmt: skip
     total = ["", _("Total"), *(getattr(totals, g) for g in GROUP_COLUMNS), totals.overdue_rate]
-    return Table(columns, body, total, [0.6, 4, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2], title)
+    return Table(columns, body, total, [0.9, 4, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2], title)
 
 
 def in_scope(unit: Unit):
@@ -350,7 +355,7 @@ def _explanations_table(request: Request) -> Table:
     ]  # fmt: skip
     columns = [_("No."), _("Task"), _("Lead unit"), _("Cause"), _("Explanation"), _("Remedy"),
                _("Received on")]  # fmt: skip
-    return Table(columns, rows, None, [0.6, 4, 2.4, 1.4, 3.2, 3, 1.4],
+    return Table(columns, rows, None, [0.9, 4, 2.4, 1.4, 3.2, 3, 1.4],
                  _("Late explanations"))  # fmt: skip
 
 
@@ -379,7 +384,7 @@ def _urged_still_late(request: Request) -> Table:
         for i, pk in enumerate(units, 1)
     ]  # fmt: skip
     columns = [_("No."), _("Unit"), _("Urgings in the period"), _("Open, overdue")]
-    return Table(columns, rows, None, [0.6, 5, 1.6, 1.6], _("Urged, still late"))
+    return Table(columns, rows, None, [0.9, 5, 1.6, 1.6], _("Urged, still late"))
 
 
 def _list_query(**params) -> str:
@@ -456,7 +461,7 @@ def _review(request: Request) -> Document:
                _("Not updated"), _("Urged in the period")]  # fmt: skip
     doc = _document(
         office, committee, request,
-        _("Review of the tracking of tasks, %(period)s") % {"period": period.name},
+        _("Review of the tracking of tasks, %(period)s") % {"period": _mid(period.name)},
         Signature(position=_upper(_("Chief of the Office"))),
         [_("The Chief and Deputy Chiefs of the Office;"), _("The divisions;"),
          _("Archived: Records.")],
@@ -467,16 +472,16 @@ def _review(request: Request) -> Document:
         Heading(_("I. BY DIVISION")),
         Paragraph(_("Open tasks on %(day)s, whenever assigned; urgings made by a person in the "
                     "period %(period)s.") % {"day": f"{today.date:%d/%m/%Y}",
-                                              "period": period.label}),
+                                              "period": _mid(period.label)}),
         Table([_("No."), _("Division"), *columns],
               [[i, label, *c] for i, (label, c) in enumerate(division_rows, 1)],
               ["", _("Total"), *[total[k] for k in REVIEW_COLUMNS]],
-              [0.6, 4, 1.3, 1.3, 1.3, 1.3, 1.3], _("By division")),
+              [0.9, 4, 1.3, 1.3, 1.3, 1.3, 1.3], _("By division")),
         Heading(_("II. BY SPECIALIST")),
         Table([_("No."), _("Division"), _("Tracking specialist"), *columns],
               [[i, d, s, *c] for i, (d, s, c) in enumerate(specialist_rows, 1)],
               ["", "", _("Total"), *[total[k] for k in REVIEW_COLUMNS]],
-              [0.6, 2.6, 2.6, 1.2, 1.2, 1.2, 1.2, 1.2], _("By specialist")),
+              [0.9, 2.6, 2.6, 1.2, 1.2, 1.2, 1.2, 1.2], _("By specialist")),
         Heading(_("III. OVERDUE TASKS")),
         _overdue_table(tasks, today, _("Overdue tasks")),
     ]  # fmt: skip
@@ -497,7 +502,7 @@ def _unit(request: Request) -> Document:
     doc = _document(
         unit, governing, request,
         _("Results of the tasks assigned to %(unit)s, %(period)s")
-        % {"unit": unit.name, "period": period.name},
+        % {"unit": unit.name, "period": _mid(period.name)},
         Signature(position=_upper(_("Head of the unit"))),
         [_("The Office of the People's Committee (to follow);"), _("Archived: Records.")],
         "don-vi",

@@ -24,7 +24,8 @@ class ReportForm(StepForm):
                     "own report."),
     )  # fmt: skip
     period = forms.ChoiceField(label=_("Period"))
-    start = forms.DateField(label=_("From"), required=False, widget=DATE)
+    start = forms.DateField(label=_("From"), required=False, widget=DATE,
+                            help_text=_("Only for any range."))  # fmt: skip
     end = forms.DateField(label=_("To"), required=False, widget=DATE)
     format = forms.ChoiceField(label=_("Format"), choices=ReportFormat.choices)
 
@@ -32,7 +33,7 @@ class ReportForm(StepForm):
         self.person = person
         today = clock.today()
         roots = [j.root for j in permissions.jurisdictions(person)]
-        apparatus = any(j.role in permissions.APPARATUS_ROLES
+        apparatus = any(permissions.may_report_on(person, ReportKind.MONTHLY, j.root)
                         for j in permissions.jurisdictions(person))  # fmt: skip
         initial = {
             "kind": ReportKind.MONTHLY if apparatus or person.is_superuser else ReportKind.UNIT,
@@ -42,6 +43,9 @@ class ReportForm(StepForm):
         if roots:
             initial["unit"] = roots[0].pk
         super().__init__(*args, initial=initial, **kwargs)
+        if not (apparatus or person.is_superuser):
+            # A unit's people make their unit's report; the committee's are not theirs.
+            self.fields["kind"].choices = [(ReportKind.UNIT, ReportKind.UNIT.label)]
         self.fields["unit"].queryset = (
             permissions.visible_units(person)
             .filter(is_active=True)
@@ -87,7 +91,9 @@ class CloseForm(StepForm):
     def __init__(self, person, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
-        self.fields["committee"].queryset = closable_committees(person)
+        committees = closable_committees(person)
+        self.fields["committee"].queryset = committees
+        self.fields["committee"].initial = committees.values_list("pk", flat=True).first()
         today = clock.today()
         over = [p for p in periods.presets(today) if p.is_over(today)]
         self.fields["period"].choices = [(p.key, p.label) for p in over]
