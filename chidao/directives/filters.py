@@ -168,9 +168,15 @@ class TaskFilterForm(StepForm):
         # The querysets check a submitted value; the choices are shown from rows fetched once
         # (the four unit filters offer the same units).
         unit_choices = choices_once(self.fields["unit"], fetched)
-        offered = {
-            name: (units, unit_choices) for name in ("unit", "scope", "assigner", "cooperating")
-        }
+        offered = {name: (units, unit_choices) for name in ("unit", "assigner", "cooperating")}
+        # A unit's share of its committee's figures is "counted in the statistics of" that
+        # committee, which the unit's people may not see: any unit narrows (their tasks only).
+        chosen = self.data.get("scope", "") if self.is_bound else ""
+        scope_choices = unit_choices
+        if chosen.isdigit() and all(str(u.pk) != chosen for u in fetched):
+            above = list(Unit.objects.filter(pk=int(chosen)).only("pk", "name", "short_name"))
+            scope_choices = choices_once(self.fields["scope"], fetched + above)
+        offered["scope"] = (Unit.objects.all(), scope_choices)
         # A unit's people see their tasks by the Office division that follows them, though
         # the Office is not theirs to see: any division filters (only their tasks, still).
         chosen = self.data.get("division", "") if self.is_bound else ""

@@ -32,6 +32,7 @@ from chidao.core.text import vi_sort_key
 from chidao.directives.models import (
     OPEN_STATES,
     Difficulty,
+    DirectiveKind,
     EventKind,
     LateExplanation,
     State,
@@ -43,6 +44,7 @@ from chidao.directives.timeliness import (
     Timeliness,
     Today,
     countable,
+    counting_groups,
     open_overdue_q,
     scope_q,
     stale_q,
@@ -268,40 +270,43 @@ def _frozen_blocks(closed, board: stats.Dashboard, today: Today) -> list:
     and every task whose group moved since, so that any difference is explained."""
     frozen = freezing.totals(closed)
     none = _("No sector block")
-    blocks = [
+    return [
         Heading(_("I. OVERALL RESULTS")),
-        Paragraph(_("The figures of this period were closed on %(when)s by %(who)s, as they "
-                    "stood at the end of %(day)s; they do not change afterwards.")
-                  % {"when": f"{timezone.localtime(closed.closed_at):%d/%m/%Y %H:%M}",
-                     "who": closed.closed_by.full_name or closed.closed_by.username,
-                     "day": f"{closed.end:%d/%m/%Y}"}),
+        _closed_on(closed),
         _frozen_table(_("By unit"), _("Unit"),
                       freezing.rows_by(closed, "lead_unit_id", "unit", ""), frozen),
         Heading(_("II. BY SECTOR BLOCK")),
         _frozen_table(_("By sector block"), _("Sector block"),
                       freezing.rows_by(closed, "sector_block_id", "block", none), frozen),
+        *_closed_and_current(closed, frozen, board.totals, board.totals_links, today),
     ]  # fmt: skip
-    live = board.totals
-    pairs = [(_("Total"), frozen.total, live.total),
-             (_("Done on time"), frozen.done_on_time, live.done_on_time),
-             (_("Done late"), frozen.done_late, live.done_late),
-             (_("Open, within deadline"), frozen.open_within, live.open_within),
-             (_("Open, overdue"), frozen.open_overdue, live.open_overdue),
-             (_("Suspended"), frozen.suspended, live.suspended)]  # fmt: skip
-    links = {
-        _("Total"): "total",
-        _("Done on time"): "done_on_time",
-        _("Done late"): "done_late",
-        _("Open, within deadline"): "open_within",
-        _("Open, overdue"): "open_overdue",
-    }
-    blocks.append(Table(
+
+
+def _closed_on(closed) -> Paragraph:
+    return Paragraph(
+        _("The figures of this period were closed on %(when)s by %(who)s, as they stood at the "
+          "end of %(day)s; they do not change afterwards.")
+        % {"when": f"{timezone.localtime(closed.closed_at):%d/%m/%Y %H:%M}",
+           "who": closed.closed_by.full_name or closed.closed_by.username,
+           "day": f"{closed.end:%d/%m/%Y}"}
+    )  # fmt: skip
+
+
+def _closed_and_current(closed, frozen: Counts, live: Counts, links: dict, today: Today,
+                        unit: Unit | None = None) -> list:  # fmt: skip
+    pairs = [("total", _("Total"), frozen.total, live.total),
+             ("done_on_time", _("Done on time"), frozen.done_on_time, live.done_on_time),
+             ("done_late", _("Done late"), frozen.done_late, live.done_late),
+             ("open_within", _("Open, within deadline"), frozen.open_within, live.open_within),
+             ("open_overdue", _("Open, overdue"), frozen.open_overdue, live.open_overdue),
+             ("", _("Suspended"), frozen.suspended, live.suspended)]  # fmt: skip
+    blocks = [Table(
         [_("Group"), _("At the cut-off"), _("Now"), _("Difference")],
-        [[label, then, _figure(now, board.totals_links[links[label]]) if label in links else now,
-          f"{now - then:+d}" if now != then else "0"] for label, then, now in pairs],
+        [[label, then, _figure(now, links[key]) if key else now,
+          f"{now - then:+d}" if now != then else "0"] for key, label, then, now in pairs],
         None, [4, 1.6, 1.6, 1.6], _("Closed and current figures"),
-    ))  # fmt: skip
-    moved = freezing.changes(closed, today)
+    )]  # fmt: skip
+    moved = freezing.changes(closed, today, unit)
     if moved:
         blocks.append(Paragraph(_("Tasks whose group changed since the closing:")))
         blocks.append(Table(
@@ -507,11 +512,33 @@ def _unit(request: Request) -> Document:
         [_("The Office of the People's Committee (to follow);"), _("Archived: Records.")],
         "don-vi",
     )  # fmt: skip
+    closed = freezing.closed_for(governing, period) if governing is not None else None
+    if closed is None:
+        doc.blocks += [
+            Heading(_("I. OVERALL RESULTS")),
+            _summary(board, period, unit.name),
+            _groups_table(_("By directive kind"), _("Directive kind"), board.by_kind,
+                          board.totals, board.totals_links),
+        ]  # fmt: skip
+    else:
+        # The committee closed the period: the unit's part of its closed figures, beside the
+        # same part counted now (the committee's tasks its subtree leads).
+        frozen = freezing.totals(closed, unit)
+        committee_scope = stats.Scope(start=period.start, end=period.end, unit=governing)
+        led = freezing.committee_tasks(governing, period).filter(
+            lead_unit__path__startswith=unit.path
+        )
+        live = counting_groups(_seen(request, led), today.date)
+        links = stats.group_links(committee_scope, unit=unit.pk, subunits="on")
+        by_kind = freezing.rows_by(closed, "directive_kind", "", "", unit=unit,
+                                   label_of=lambda key: DirectiveKind(key).label)  # fmt: skip
+        doc.blocks += [
+            Heading(_("I. OVERALL RESULTS")),
+            _closed_on(closed),
+            _frozen_table(_("By directive kind"), _("Directive kind"), by_kind, frozen),
+            *_closed_and_current(closed, frozen, live, links, today, unit),
+        ]  # fmt: skip
     doc.blocks += [
-        Heading(_("I. OVERALL RESULTS")),
-        _summary(board, period, unit.name),
-        _groups_table(_("By directive kind"), _("Directive kind"), board.by_kind, board.totals,
-                      board.totals_links),
         Heading(_("II. OVERDUE TASKS")),
         _overdue_table(_seen(request, in_scope(unit)), today, _("Overdue tasks")),
     ]  # fmt: skip

@@ -178,20 +178,35 @@ class FrozenRow:
     counts: Counts
 
 
-def totals(closed: ClosedPeriod) -> Counts:
-    return Counts(**closed.tasks.aggregate(**_aggregates()))
+def frozen_tasks(closed: ClosedPeriod, unit: Unit | None = None):
+    """The closed period's tasks; with ``unit``, those its subtree led at the closing."""
+    tasks = closed.tasks.all()
+    if unit is not None:
+        subtree = Unit.objects.filter(path__startswith=unit.path).values("pk")
+        tasks = tasks.filter(lead_unit_id__in=subtree)
+    return tasks
 
 
-def rows_by(closed: ClosedPeriod, field: str, dimension: str, none_label: str) -> list[FrozenRow]:
+def totals(closed: ClosedPeriod, unit: Unit | None = None) -> Counts:
+    return Counts(**frozen_tasks(closed, unit).aggregate(**_aggregates()))
+
+
+def rows_by(closed: ClosedPeriod, field: str, dimension: str, none_label: str,
+            unit: Unit | None = None, label_of=None) -> list[FrozenRow]:  # fmt: skip
     """The frozen groups by ``field`` (lead_unit_id, sector_block_id, directing_leader_id,
-    division_id, specialist_id, directive_kind), named as they were at the closing."""
+    division_id, specialist_id, directive_kind), named as they were at the closing (or by
+    ``label_of(key)``)."""
     names = dict(closed.names.filter(dimension=dimension).values_list("key", "name"))
-    rows = closed.tasks.values(field).annotate(**_aggregates()).order_by()
-    found = [
-        FrozenRow(row[field], names.get(row[field], str(row[field])) if row[field] is not None
-                  else none_label, Counts.of(row))
-        for row in rows
-    ]  # fmt: skip
+    if label_of is not None:
+        names = {}
+    rows = frozen_tasks(closed, unit).values(field).annotate(**_aggregates()).order_by()
+
+    def label(key) -> str:
+        if key is None:
+            return none_label
+        return str(label_of(key)) if label_of is not None else names.get(key, str(key))
+
+    found = [FrozenRow(row[field], label(row[field]), Counts.of(row)) for row in rows]
     return sorted(found, key=lambda r: (r.key is None, -r.counts.total, r.label))
 
 
@@ -205,14 +220,18 @@ class Change:
     why: str
 
 
-def changes(closed: ClosedPeriod, today: Today) -> list[Change]:
+def changes(closed: ClosedPeriod, today: Today, unit: Unit | None = None) -> list[Change]:
     """Each task whose group differs now from the closing (or that entered or left the count
-    since), with the latest step taken on it after the closing."""
-    then = dict(closed.tasks.values_list("task_id", "group"))
+    since), with the latest step taken on it after the closing; with ``unit``, those its
+    subtree led then or leads now."""
+    then = dict(frozen_tasks(closed, unit).values_list("task_id", "group"))
     period = Period("range", closed.start, closed.end)
+    current = committee_tasks(closed.committee, period)
+    if unit is not None:
+        current = current.filter(lead_unit__path__startswith=unit.path)
     now_rows = {
         row[0]: SimpleNamespace(**dict(zip(FIELDS, row, strict=True)))
-        for row in committee_tasks(closed.committee, period).values_list(*FIELDS)
+        for row in current.values_list(*FIELDS)
     }
     now = {pk: group_at(task, today) for pk, task in now_rows.items()}
     moved = sorted(pk for pk in then.keys() | now.keys() if then.get(pk) != now.get(pk))

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from chidao.board.tests.test_every_number import _list_count
 from chidao.board.tests.worlds import at
 from chidao.directives import actions
 from chidao.directives.models import Task
@@ -159,3 +160,34 @@ def test_the_dashboard_shows_the_closed_figures_beside_the_current(client, org, 
         page = client.get(f"/dashboard/?period=month-2026-3&unit={org.province.pk}")
     assert page.context["closed"]["totals"] == freezing.totals(ClosedPeriod.objects.get())
     assert 'id="closed-figures"' in page.content.decode()
+
+
+def test_a_units_report_of_a_closed_period_gives_its_part_of_the_closed_figures(
+    client, org, people, world
+):
+    client.force_login(people.unit_head)
+    with at(D(2026, 3, 20)):
+        closed = freezing.close(people.office_leader, org.province, MARCH)
+        request = content.Request("unit", org.finance, MARCH, person=people.unit_head)
+        before = content.build(request)
+        task = Task.objects.get(pk=world["Trong hạn, có phần giao xuống"].pk)
+        actions.report_done(people.unit_staff, task, result="Xong")
+        cache.clear()
+        after = content.build(content.Request("unit", org.finance, MARCH, person=people.unit_head))
+    kinds = _tables(after)["By directive kind"]
+    assert kinds == _tables(before)["By directive kind"]
+    frozen = freezing.totals(closed, org.finance)
+    assert kinds.total[2:7] == [frozen.total, frozen.done_on_time, frozen.done_late,
+                                frozen.open_within, frozen.open_overdue]  # fmt: skip
+    # The unit's rows of the committee's closed report add up to the same.
+    by_unit = {row[1]: row for row in _tables(_monthly(org))["By unit"].rows}
+    assert by_unit[org.finance.name][2] + by_unit.get(org.finance_sub.name, [0, 0, 0])[2] == (
+        frozen.total
+    )
+    comparison = {row[0]: row for row in _tables(after)["Closed and current figures"].rows}
+    for _label, then, now, difference in comparison.values():
+        if hasattr(now, "link"):  # each current figure opens exactly its tasks
+            with at(D(2026, 3, 20)):
+                assert _list_count(client, now.link) == now.value, now.link
+        now = getattr(now, "value", now)
+        assert difference == (f"{now - then:+d}" if now != then else "0")
