@@ -353,7 +353,7 @@ def _row_xml(values, widths, size: float, bold: bool, base_url: str, part) -> st
         run = _run_xml(cell_text(value), size, bold, link=False)
         url = link_url(value.link, base_url) if isinstance(value, Figure) else ""
         if url:
-            relation = part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+            relation = _hyperlink_id(part, url)
             run = f'<w:hyperlink r:id="{relation}">{_run_xml(str(value), size, bold, True)}'
             run += "</w:hyperlink>"
         align = "right" if numeric else "left"
@@ -363,6 +363,29 @@ def _row_xml(values, widths, size: float, bold: bool, base_url: str, part) -> st
         )
     return (f"<w:tr {nsdecls('w', 'r')}><w:trPr><w:cantSplit/></w:trPr>"
             f"{''.join(cells)}</w:tr>")  # fmt: skip
+
+
+def _hyperlink_id(part, url: str) -> str:
+    """The relationship id of a link to ``url``. python-docx's ``relate_to`` looks through every
+    existing link, then for a free id from rId1 up: thousands of links (an overdue list's
+    figures) took 10 s. The ids given are remembered on the part."""
+    links = part.__dict__.setdefault("_report_links", _LinkIds(part))
+    return links.id_for(url)
+
+
+class _LinkIds:
+    def __init__(self, part):
+        self.rels, self.ids, self.next = part.rels, {}, len(part.rels) + 1
+
+    def id_for(self, url: str) -> str:
+        if url not in self.ids:
+            while f"rId{self.next}" in self.rels:
+                self.next += 1
+            self.ids[url] = f"rId{self.next}"
+            self.rels.add_relationship(
+                RELATIONSHIP_TYPE.HYPERLINK, url, self.ids[url], is_external=True
+            )
+        return self.ids[url]
 
 
 def _run_xml(text: str, size: float, bold: bool, link: bool) -> str:

@@ -305,6 +305,7 @@ class _Grid:
         self.pdf, self.widths, self.size = pdf, widths, size
         self.line = _line_height(size)
         self.titles: list[str] = []
+        self.widths_seen: dict = {}
 
     def header(self, titles: list[str]) -> None:
         self.titles = titles
@@ -342,7 +343,14 @@ class _Grid:
 
     def _wrap(self, text: str, room: float) -> list[str]:
         """Greedy lines at spaces (a word wider than the cell is cut where it must be)."""
-        width = self.pdf.get_string_width
+        # fpdf2 copies its graphics state for each measure: each width is measured once.
+        measured = self.widths_seen.setdefault((self.pdf.font_style, self.size), {})
+
+        def width(fragment: str) -> float:
+            if fragment not in measured:
+                measured[fragment] = self.pdf.get_string_width(fragment)
+            return measured[fragment]
+
         lines: list[str] = []
         for paragraph in text.split("\n") or [""]:
             line = ""
