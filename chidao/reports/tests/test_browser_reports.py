@@ -188,25 +188,30 @@ def test_a_unit_staff_asking_for_the_provinces_periodic_report_sees_the_error_on
     log_in(page, "unit_staff")
     _open_reports(page)
     unit = page.get_by_label("UBND hoặc đơn vị")
+    kind = page.get_by_label("Báo cáo", exact=True)
     offered = unit.locator("option").all_inner_texts()
     assert str(org.province) not in offered  # the province is not offered to a department
-    page.get_by_label("Báo cáo", exact=True).select_option(label=PERIODIC)
+    # A unit's people are offered their unit's report only.
+    assert kind.locator("option").all_inner_texts() == ["Báo cáo của đơn vị về nhiệm vụ được giao"]
     expect(unit.locator("option:checked")).to_have_text(str(org.finance))
     page.get_by_label("Kỳ", exact=True).select_option(label=MONTH)
-    page.get_by_role("button", name="Lập báo cáo").click()
 
+    # The committee's periodic report put into the list by hand (the page edited) is refused.
+    kind.evaluate(
+        """(select) => {
+            select.add(new Option("Định kỳ", "monthly")); select.value = "monthly";
+        }"""
+    )
+    page.get_by_role("button", name="Lập báo cáo").click()
     page.wait_for_load_state()
     expect(page).to_have_url(re.compile(r"/reports/$"))
     error = page.locator("form").get_by_role("alert")
-    expect(error).to_contain_text("Đây là báo cáo của UBND: hãy chọn một UBND.")
+    expect(error).to_contain_text("Báo cáo: Hãy chọn một lựa chọn hợp lệ.")
     expect(error).to_be_visible()
     expect(error).to_be_in_viewport()
-    expect(page.get_by_label("Báo cáo", exact=True).locator("option:checked")).to_have_text(
-        PERIODIC
-    )  # the choice made is kept
     assert not ReportJob.objects.exists()
 
-    # The province put into the list by hand (the page edited) is refused all the same.
+    # The province put into the unit list by hand is refused all the same.
     unit.evaluate(
         """(select, pk) => { select.add(new Option("Tỉnh", pk)); select.value = String(pk); }""",
         org.province.pk,
