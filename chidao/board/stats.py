@@ -125,6 +125,11 @@ def urgings_by_unit(tasks, scope: Scope) -> dict[int, int]:
     """Urgings by a person (đôn đốc, ``EventKind.URGED``) made within the period, on the tasks the
     scope counts, by lead unit: a number of events (one task urged twice counts twice).
     Automatic reminders are never ``URGED``, so they are not counted here."""
+    return urgings_by(tasks, scope, "task__lead_unit")
+
+
+def urgings_by(tasks, scope: Scope, key: str) -> dict:
+    """The same urgings counted by ``key`` (a field of the event: ``task__specialist``…)."""
     return dict(
         TaskEvent.objects.filter(
             kind=EventKind.URGED,
@@ -133,10 +138,10 @@ def urgings_by_unit(tasks, scope: Scope) -> dict[int, int]:
             at__gte=clock.start_of(scope.start),
             at__lt=clock.start_of(scope.end + datetime.timedelta(days=1)),
         )
-        .values("task__lead_unit")
+        .values(key)
         .annotate(n=Count("pk"))
         .order_by()
-        .values_list("task__lead_unit", "n")
+        .values_list(key, "n")
     )
 
 

@@ -33,11 +33,9 @@ from chidao.directives.models import (
     OPEN_STATES,
     Difficulty,
     DirectiveKind,
-    EventKind,
     LateExplanation,
     State,
     Task,
-    TaskEvent,
 )
 from chidao.directives.timeliness import (
     Counts,
@@ -366,16 +364,9 @@ def _explanations_table(request: Request) -> Table:
 
 def _urged_still_late(request: Request) -> Table:
     """Units urged by a person in the period that still lead overdue tasks today."""
-    period, today = request.period, request.today
+    today = request.today
     scope = _seen(request, in_scope(request.unit))
-    urged = dict(
-        TaskEvent.objects.filter(
-            kind=EventKind.URGED, task__in=scope.values("pk"),
-            at__gte=clock.start_of(period.start),
-            at__lt=clock.start_of(period.end + datetime.timedelta(days=1)),
-        ).values("task__lead_unit").annotate(n=Count("pk")).order_by()
-        .values_list("task__lead_unit", "n")
-    )  # fmt: skip
+    urged = stats.urgings_by_unit(scope, request.scope())
     overdue = dict(
         scope.filter(Q(state__in=OPEN_STATES) & open_overdue_q(today.date), lead_unit__in=urged)
         .values("lead_unit").annotate(n=Count("pk")).order_by().values_list("lead_unit", "n")
@@ -407,9 +398,6 @@ def _review(request: Request) -> Document:
     tasks = _seen(request, in_scope(committee))
     open_tasks = tasks.filter(state__in=OPEN_STATES)
     waiting = Difficulty.objects.filter(is_open=True).values("task_id")
-    urged_in_period = Count("events", filter=Q(
-        events__kind=EventKind.URGED, events__at__gte=clock.start_of(period.start),
-        events__at__lt=clock.start_of(period.end + datetime.timedelta(days=1))))  # fmt: skip
     per_specialist = {
         row["specialist"]: row
         for row in open_tasks.values("specialist").annotate(
@@ -420,10 +408,12 @@ def _review(request: Request) -> Document:
             stale=Count("pk", filter=stale_q(today), distinct=True),
         ).order_by()
     }  # fmt: skip
-    urged = dict(
-        tasks.values("specialist").annotate(n=urged_in_period).order_by()
-        .values_list("specialist", "n")
-    )  # fmt: skip
+    # Every specialist of the committee's tasks has a row, urged or not; the urgings are read
+    # from the urged events alone, not joined to every event.
+    specialists = tasks.order_by().values_list("specialist", flat=True).distinct()
+    urged = dict.fromkeys(specialists, 0) | stats.urgings_by(
+        tasks, request.scope(), "task__specialist"
+    )
     for specialist, n in urged.items():
         per_specialist.setdefault(specialist, {k: 0 for k in REVIEW_COLUMNS[:-1]})["urged"] = n
     names = dict(Person.objects.filter(pk__in=set(per_specialist) - {None})
@@ -454,12 +444,12 @@ def _review(request: Request) -> Document:
         label = names.get(pk, _("No tracking specialist"))
         division_label = division_names.get(division, "")
         specialist_rows.append((division_label, label, cells(row, **filters)))
-    specialist_rows.sort(key=lambda r: (r[0] == "", _sort(r[0]), _sort(r[1])))
+    specialist_rows.sort(key=lambda r: (r[0] == "", vi_sort_key(r[0]), vi_sort_key(r[1])))
     division_rows = sorted(
         ((division_names.get(d, _("Not followed by a division")),
           cells(row, **({"division": d} if d is not None else {"no_division": "on"})))
          for d, row in by_division.items()),
-        key=lambda r: _sort(r[0]),
+        key=lambda r: vi_sort_key(r[0]),
     )  # fmt: skip
     total = {k: sum(r.get(k, 0) for r in per_specialist.values()) for k in REVIEW_COLUMNS}
     columns = [_("Overdue"), _("Awaiting the check"), _("Difficulties awaiting an answer"),
@@ -491,10 +481,6 @@ def _review(request: Request) -> Document:
         _overdue_table(tasks, today, _("Overdue tasks")),
     ]  # fmt: skip
     return doc
-
-
-def _sort(text: str) -> str:
-    return vi_sort_key(text)
 
 
 # --- A unit's own report ------------------------------------------------------------------------

@@ -160,3 +160,27 @@ def test_make_report_writes_each_format(org, people, world, tmp_path, fmt):
         assert "Độc lập - Tự do - Hạnh phúc" in text
         assert "Số:" in text and "/BC-UBND" in text
         assert "Thử, ngày 20 tháng 3 năm 2026" in text
+
+
+def test_the_review_counts_each_specialists_urgings_in_the_period(org, people, world):
+    from chidao.directives import actions
+
+    overdue = world["Quá hạn, không ai cập nhật"]
+    with at(D(2026, 3, 20)):
+        actions.urge(people.specialist, overdue, "Đề nghị báo cáo ngay")
+        actions.urge(people.specialist, overdue, "Nhắc lần hai")
+        review = periods.review(D(2026, 3, 20))
+        document = content.build(content.Request("review", org.province, review))
+        earlier = content.build(
+            content.Request("review", org.province, periods.previous(review))
+        )
+    specialist = overdue.specialist.full_name if overdue.specialist else "No tracking specialist"
+    rows = {row[2]: row for row in _tables(document)["By specialist"].rows}
+    assert rows[specialist][-1] >= 2
+    assert _tables(document)["By specialist"].total[-1] == sum(
+        row[-1] for row in _tables(document)["By specialist"].rows
+    )
+    # Urgings outside the period are not counted in it; every specialist still has a row.
+    before = {row[2]: row for row in _tables(earlier)["By specialist"].rows}
+    assert before.keys() == rows.keys()
+    assert before[specialist][-1] == rows[specialist][-1] - 2
