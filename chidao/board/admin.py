@@ -19,8 +19,21 @@ from chidao.org import permissions
 from chidao.org.models import SectorBlock
 
 
+class AdministratorsAdmin(admin.ModelAdmin):
+    """Listed and added by the administrators; each model says which objects they change."""
+
+    def has_module_permission(self, request):
+        return permissions.may_use_admin_site(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.may_use_admin_site(request.user)
+
+    def has_add_permission(self, request):
+        return permissions.may_use_admin_site(request.user)
+
+
 @admin.register(Screen)
-class ScreenAdmin(admin.ModelAdmin):
+class ScreenAdmin(AdministratorsAdmin):
     list_display = (
         "name",
         "committee",
@@ -34,15 +47,6 @@ class ScreenAdmin(admin.ModelAdmin):
     list_filter = ("is_active",)
     fields = ("name", "committee", "sector_block", "language")
     actions = ["rotate", "revoke"]
-
-    def has_module_permission(self, request):
-        return permissions.may_use_admin_site(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.may_use_admin_site(request.user)
-
-    def has_add_permission(self, request):
-        return permissions.may_use_admin_site(request.user)
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
@@ -118,7 +122,7 @@ class ScreenAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScoreRule)
-class ScoreRuleAdmin(admin.ModelAdmin):
+class ScoreRuleAdmin(AdministratorsAdmin):
     """Điểm thi đua: a committee's administrators set the weights its dashboard scores units
     with; the default rule (no committee) is for those who run the installation. Every change is
     in the admin's log, and the rule records who changed it last."""
@@ -142,15 +146,6 @@ class ScoreRuleAdmin(admin.ModelAdmin):
     @admin.display(description=_("formula"))
     def formula_text(self, obj):
         return obj.formula() if obj is not None else ""
-
-    def has_module_permission(self, request):
-        return permissions.may_use_admin_site(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.may_use_admin_site(request.user)
-
-    def has_add_permission(self, request):
-        return permissions.may_use_admin_site(request.user)
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
