@@ -43,6 +43,15 @@ class EventKind(models.TextChoices):
     URGED = "urged", pgettext_lazy("event kind", "Urged")
     # Báo cáo vượt cấp: reported over the unit's head to the level above (automatic escalation).
     ESCALATED = "escalated", pgettext_lazy("event kind", "Escalated")
+    # Chuyển đơn vị chủ trì: the lead unit changed by a merger of units (a correction of the lead
+    # unit entered by mistake is an EDITED step).
+    HANDED_OVER = "handed_over", _("Handed over to the successor unit")
+    # Đính chính văn bản: the directive's own fields corrected; recorded on each of its tasks.
+    DIRECTIVE_EDITED = "directive_edited", _("Directive corrected")
+    # Dừng báo cáo định kỳ: no further periods of this recurring report will open.
+    SERIES_STOPPED = "series_stopped", _("Recurring report stopped")
+    # Nhập từ sổ theo dõi: the first step of a task brought in from an existing register.
+    IMPORTED = "imported", _("Imported from a register")
 
 
 class ImmutableEventError(Exception):
