@@ -46,7 +46,7 @@ from chidao.directives.timeliness import (
     stale_q,
     timeliness_q,
 )
-from chidao.org import divisions
+from chidao.org import activity, divisions
 from chidao.org.models import (
     FollowAssignment,
     Membership,
@@ -63,6 +63,7 @@ from chidao.org.permissions import (
     may_keep_calendar,
     may_run_installation,
 )
+from chidao.workdays.calendar import WorkCalendar
 from chidao.workdays.models import CalendarAdjustment
 
 LIMIT = 8
@@ -145,6 +146,8 @@ class Panel:
     chores: list[Chore] = field(default_factory=list)
     # Shelves of directives, shown after the task shelves (``shelves`` hold tasks only).
     directive_shelves: list[Shelf] = field(default_factory=list)
+    # Units gone quiet (``chidao.org.activity.Silence``), each a link to its page.
+    units: list = field(default_factory=list)
 
 
 # By deadline, missing ones last, as the list's default order (an index serves it).
@@ -176,6 +179,7 @@ def panels(person) -> list[Panel]:
     result = [unit_panel(j.seat, today) for j in seats if j.role in UNIT_ROLES]
     if any(j.role == Role.SPECIALIST for j in seats):
         result.append(specialist_panel(person, today))
+        result += silent_units_panel(person, today)
     result += [division_panel(j.seat, today) for j in seats if j.role == Role.DIVISION_HEAD]
     result += [office_panel(j.root, today) for j in seats if j.role == Role.OFFICE_LEADER]
     if any(j.role == Role.COMMITTEE_LEADER for j in seats):
@@ -305,6 +309,19 @@ def specialist_panel(person, today: Today) -> Panel:
         table,
         directive_shelves=[entered_shelf(person)],
     )  # fmt: skip
+
+
+def silent_units_panel(person, today: Today) -> list[Panel]:
+    """Đơn vị im lặng: the units this specialist follows where nobody has signed in nor updated
+    a task for ``SILENT_AFTER_WORKING_DAYS`` working days (the units must open the software
+    every day); no panel when there is none. Two queries (the calendar, the units)."""
+    days = activity.SILENT_AFTER_WORKING_DAYS
+    first_quiet_day = WorkCalendar.current().subtract_working_days(today.date, days)
+    count, rows = activity.silent_units(person, clock.start_of(first_quiet_day), LIMIT)
+    if not count:
+        return []
+    title = _("Units silent for %(days)s working days or more (%(n)s)") % {"days": days, "n": count}
+    return [Panel("silent-units", title, units=rows)]
 
 
 def entered_shelf(person) -> Shelf:

@@ -7,4 +7,5 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
+        from chidao.org import activity  # noqa: F401 (connects the units' activity receivers)
         from chidao.org.twofactor import middleware  # noqa: F401 (connects the sign-in receiver)

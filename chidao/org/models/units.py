@@ -122,6 +122,11 @@ class Unit(models.Model):
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
     search_text = models.CharField(_("search text"), max_length=400, editable=False, blank=True)
     sort_key = models.CharField(_("sort key"), max_length=255, editable=False, blank=True)
+    # Hoạt động gần nhất: when one of the unit's people last signed in and last took a step on
+    # a task, kept by ``chidao.org.activity`` as it happens, so that the unit page and the
+    # specialist's home read two columns instead of the sign-in log and every timeline.
+    last_sign_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True, editable=False)
+    last_step_at = models.DateTimeField(_("last update"), null=True, blank=True, editable=False)
 
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
