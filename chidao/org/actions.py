@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chidao.org import unit_changes
 from chidao.org.models import FollowAssignment, Membership, Person, Role, Unit, UnitSuccession
 from chidao.org.permissions import Action, check
 
@@ -47,18 +48,49 @@ def update_unit(actor: Person | None, unit: Unit, **fields) -> Unit:
 
 
 @transaction.atomic
-def move_unit(actor: Person | None, unit: Unit, new_parent: Unit) -> Unit:
-    """Move a unit, with its whole subtree, under another parent."""
+def rename_unit(
+    actor: Person | None,
+    unit: Unit,
+    *,
+    name: str,
+    short_name: str = "",
+    code: str | None = None,
+    effective_on: datetime.date,
+    decision: str = "",
+    expected: str | None = None,
+):
+    """Đổi tên by a decision: the names before are kept (``UnitChange``); see ``unit_changes``.
+    ``expected`` is the fingerprint of the preview the person confirmed."""
+    _require(actor, Action.MANAGE, unit)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    plan = unit_changes.plan_rename(
+        unit, name=name, short_name=short_name, code=code, effective_on=effective_on,
+        decision=decision,
+    )  # fmt: skip
+    unit_changes.refuse(plan, expected)
+    return unit_changes.apply_rename(plan, actor)
+
+
+@transaction.atomic
+def move_unit(
+    actor: Person | None,
+    unit: Unit,
+    new_parent: Unit,
+    *,
+    effective_on: datetime.date | None = None,
+    decision: str = "",
+    expected: str | None = None,
+) -> Unit:
+    """Move a unit, with its whole subtree, under another parent (see ``unit_changes``)."""
     _require(actor, Action.MANAGE, unit)
     _require(actor, Action.MANAGE, new_parent)
     unit.refresh_from_db()
     new_parent.refresh_from_db()
-    if new_parent.is_within(unit):
-        raise ValidationError(_("A unit cannot be moved under itself or its own subunit."))
-    if not new_parent.is_active:
-        raise ValidationError(_("A unit cannot be moved under a dissolved unit."))
-    unit.parent = new_parent
-    unit.save()
+    plan = unit_changes.plan_move(
+        unit, new_parent, effective_on=effective_on or timezone.localdate(), decision=decision
+    )
+    unit_changes.refuse(plan, expected)
+    unit_changes.apply_move(plan, actor)
     return unit
 
 
@@ -70,74 +102,43 @@ def merge_units(
     *,
     effective_on: datetime.date,
     decision: str = "",
+    expected: str | None = None,
 ) -> list[UnitSuccession]:
-    """Sáp nhập: ``sources`` merge into ``into`` on ``effective_on``.
-
-    1. Each source's active subunits move under the successor.
-    2. Each source's active roles end, and the same roles start in the successor, so the people
-       keep working; the ended rows stay as history.
-    3. The specialist following a source follows the successor if nobody does yet.
-    4. Each source is dissolved (kept, never deleted) and a succession row records the trail.
-    """
+    """Sáp nhập: ``sources`` merge into ``into`` on ``effective_on``; each source is dissolved
+    (kept, never deleted) and a succession row records the trail. What passes to the successor
+    (subunits, roles, follow assignments, unfinished tasks, cooperating shares) is exactly what
+    ``unit_changes.plan_merge`` lists; all or nothing."""
     if not sources:
         raise ValidationError(_("Choose at least one unit to merge."))
     _require(actor, Action.MANAGE, into)
-    into.refresh_from_db()
-    if not into.is_active:
-        raise ValidationError(_("Units cannot be merged into a dissolved unit."))
-    trail = []
     for source in sources:
         _require(actor, Action.MANAGE, source)
+    into.refresh_from_db()
+    for source in sources:
         source.refresh_from_db()
-        if source.pk == into.pk:
-            raise ValidationError(_("A unit cannot be merged into itself."))
-        if into.is_within(source):
-            raise ValidationError(_("A unit cannot be merged into its own subunit."))
-        if not source.is_active:
-            raise ValidationError(_("%(unit)s is already dissolved.") % {"unit": source})
-        for child in source.children.filter(is_active=True):
-            child.parent = into
-            child.save()
-        for membership in source.memberships.filter(is_active=True):
-            _end(membership, effective_on)
-            Membership.objects.get_or_create(
-                person=membership.person,
-                unit=into,
-                role=membership.role,
-                is_active=True,
-                defaults={"position": membership.position, "started_on": effective_on},
-            )
-        for follow in source.follow_assignments.filter(is_active=True):
-            _end(follow, effective_on)
-            if not into.follow_assignments.filter(is_active=True).exists():
-                FollowAssignment.objects.create(
-                    specialist=follow.specialist, unit=into, started_on=effective_on
-                )
-        _dissolve(source, effective_on)
-        trail.append(
-            UnitSuccession.objects.create(
-                predecessor=source,
-                successor=into,
-                kind=UnitSuccession.Kind.MERGER,
-                effective_on=effective_on,
-                decision=decision,
-                recorded_by=actor,
-            )
-        )
-    return trail
+    plan = unit_changes.plan_merge(
+        sources, into, effective_on=effective_on, decision=decision, lock=True
+    )
+    unit_changes.refuse(plan, expected)
+    return unit_changes.apply_merge(plan, actor)
 
 
 @transaction.atomic
-def dissolve_unit(actor: Person | None, unit: Unit, *, effective_on: datetime.date) -> Unit:
-    """Giải thể: the unit stops; refused while it still has active subunits or people."""
+def dissolve_unit(
+    actor: Person | None,
+    unit: Unit,
+    *,
+    effective_on: datetime.date,
+    decision: str = "",
+    expected: str | None = None,
+) -> Unit:
+    """Giải thể: the unit stops; refused while it still has active subunits, people or
+    unfinished tasks (a merger passes those on instead)."""
     _require(actor, Action.MANAGE, unit)
-    if unit.children.filter(is_active=True).exists():
-        raise ValidationError(_("Move or dissolve its subunits first."))
-    if unit.memberships.filter(is_active=True).exists():
-        raise ValidationError(_("End the roles of the people in this unit first."))
-    for follow in unit.follow_assignments.filter(is_active=True):
-        _end(follow, effective_on)
-    _dissolve(unit, effective_on)
+    unit.refresh_from_db()
+    plan = unit_changes.plan_dissolve(unit, effective_on=effective_on, decision=decision, lock=True)
+    unit_changes.refuse(plan, expected)
+    unit_changes.apply_dissolve(plan, actor)
     return unit
 
 
@@ -145,7 +146,7 @@ def dissolve_unit(actor: Person | None, unit: Unit, *, effective_on: datetime.da
 def delete_unit(actor: Person | None, unit: Unit) -> None:
     """Only a unit entered by mistake, which nothing refers to, may be deleted."""
     _require(actor, Action.MANAGE, unit)
-    if unit.has_history():
+    if unit.has_history() or unit.changes.exists():
         raise ValidationError(_("This unit has history: dissolve it instead of deleting it."))
     unit.delete()
 
@@ -206,9 +207,3 @@ def _end(row, on: datetime.date):
     row.ended_on = on
     row.save(update_fields=["is_active", "ended_on"])
     return row
-
-
-def _dissolve(unit: Unit, on: datetime.date) -> None:
-    unit.is_active = False
-    unit.dissolved_on = on
-    unit.save()

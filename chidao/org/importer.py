@@ -2,6 +2,11 @@
 
 Idempotent: units are found again by their official code (provinces, communes) or by their symbol
 code under the same parent (Office, divisions, departments), and only changed names are written.
+
+It also respects the changes the province decided since (``UnitChange``): a unit that left its
+place (moved, merged into another, its code changed) is found again by the place it left, never
+made anew; a unit's parent is never put back (a move is a decision); a unit renamed by a decision
+keeps its name; a dissolved unit is left as it was when it stopped.
 """
 
 from dataclasses import dataclass, field
@@ -10,7 +15,7 @@ from django.db import transaction
 from vietnam_provinces import Province, ProvinceCode, VietNamDivisionType, Ward
 
 from chidao.org import standard
-from chidao.org.models import Level, SectorBlock, Unit, UnitKind
+from chidao.org.models import Level, SectorBlock, Unit, UnitChange, UnitKind
 
 
 @dataclass
@@ -37,13 +42,17 @@ def _province_place(province: Province) -> str:
 
 
 def _upsert(report: ImportReport, lookup: dict, values: dict) -> Unit:
-    unit = Unit.objects.filter(**lookup).first()
+    unit = Unit.objects.filter(**lookup).first() or _left(lookup)
     if unit is None:
         unit = Unit(**lookup, **values)
         unit.save()
         report.count("created")
         return unit
-    changed = {k: v for k, v in values.items() if getattr(unit, k) != v}
+    if not unit.is_active:
+        report.count("unchanged")
+        return unit
+    kept = _decided(unit)
+    changed = {k: v for k, v in values.items() if k not in kept and getattr(unit, k) != v}
     if changed:
         for name, value in changed.items():
             setattr(unit, name, value)
@@ -52,6 +61,27 @@ def _upsert(report: ImportReport, lookup: dict, values: dict) -> Unit:
     else:
         report.count("unchanged")
     return unit
+
+
+def _left(lookup: dict) -> Unit | None:
+    """The unit that left this place (parent and symbol code) by a recorded change."""
+    if "code" not in lookup:
+        return None
+    change = (
+        UnitChange.objects.filter(parent_before=lookup["parent"], code_before=lookup["code"])
+        .select_related("unit")
+        .order_by("-pk")
+        .first()
+    )
+    return change.unit if change else None
+
+
+def _decided(unit: Unit) -> set[str]:
+    """The fields the province's own decisions set, which the package does not overwrite."""
+    kept = {"parent"}
+    if unit.changes.filter(kind=UnitChange.Kind.RENAME).exists():
+        kept |= {"name", "short_name", "code"}
+    return kept
 
 
 def import_province(

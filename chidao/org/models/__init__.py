@@ -1,3 +1,4 @@
+from chidao.org.models.changes import UnitChange
 from chidao.org.models.people import FollowAssignment, Membership, Person, Role
 from chidao.org.models.units import Level, SectorBlock, Unit, UnitKind, UnitSuccession
 
@@ -9,6 +10,7 @@ __all__ = [
     "Role",
     "SectorBlock",
     "Unit",
+    "UnitChange",
     "UnitKind",
     "UnitSuccession",
 ]
