@@ -8,9 +8,10 @@ official administrative code as ``admin:CODE``.
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -104,6 +105,10 @@ class Command(BaseCommand):
                 apply(plan.fingerprint())
         except ValidationError as error:
             raise CommandError("\n".join(error.messages)) from None
+        except (PermissionDenied, Http404):
+            raise CommandError(
+                _("%(person)s may not make this change.") % {"person": actor}
+            ) from None
         self.stdout.write(self.style.SUCCESS(_("The change was saved.")))
 
     def _plan(self, kind, units, options, on, decision, actor):
