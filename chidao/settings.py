@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "chidao.board",
     "chidao.reports",
     "chidao.notifications",
+    "chidao.registers",
     "chidao.demo",
     "axes",
     "django_otp",

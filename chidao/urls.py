@@ -31,5 +31,6 @@ urlpatterns = [
     path("notifications/", include("chidao.notifications.urls")),
     path("dashboard/", board_views.dashboard, name="dashboard"),
     path("reports/", include("chidao.reports.urls")),
+    path("registers/", include("chidao.registers.urls")),
     path("admin/", admin.site.urls),
 ]

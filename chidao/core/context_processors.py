@@ -20,6 +20,7 @@ def navigation(request):
     ]
     if permissions.may_enter_directives(person):
         items.append(("enter", reverse("directives:directive_create"), _("Enter a directive")))
+        items.append(("import", reverse("registers:index"), _("Import a register")))
     items += [
         ("units", reverse("org:unit_list"), _("Units")),
         ("people", reverse("org:person_list"), _("People")),

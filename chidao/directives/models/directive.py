@@ -66,6 +66,9 @@ class Directive(models.Model):
         verbose_name=_("meeting chair"),
     )
     is_confidential = models.BooleanField(_("confidential"), default=False)
+    # Nhập từ sổ theo dõi: the register file a directive was brought in from. A register often
+    # lacks the signer (or a meeting's chair): such a directive keeps them empty, marked so.
+    imported_from = models.CharField(_("imported from"), max_length=255, blank=True)
     search_text = models.TextField(editable=False, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -128,14 +131,14 @@ class Directive(models.Model):
         if self.is_meeting:
             if not self.meeting_name:
                 errors["meeting_name"] = _("Give the meeting's name.")
-            if self.meeting_chair_id is None:
+            if self.meeting_chair_id is None and not self.imported_from:
                 errors["meeting_chair"] = _("Give who chaired the meeting.")
         else:
             if self.number is None:
                 errors["number"] = _("Give the document's number.")
             if not self.symbol:
                 errors["symbol"] = _("Give the document's symbol, for example UBND-KT.")
-            if self.signer_id is None:
+            if self.signer_id is None and not self.imported_from:
                 errors["signer"] = _("Give the leader who signed the document.")
         if self.symbol and not _symbol_is_valid(self.symbol):
             errors["symbol"] = _("A symbol is made of letters and digits joined by hyphens.")

@@ -1,0 +1,38 @@
+"""How far a long check or import has gone, for the page that waits on it.
+
+The browser names the run with a token of its own (``import.js``) before sending the file, so
+the page can ask while the request that does the work is still running. The figures live in the
+cache: shared by every app server when ``REDIS_URL`` is set; with the per-process cache a poll
+answered by another process finds nothing and the page only says it is working, never a
+made-up figure.
+"""
+
+import re
+
+from django.core.cache import cache
+
+TOKEN = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+KEEP_SECONDS = 600
+
+
+def _key(person_id: int, token: str) -> str:
+    return f"registers:progress:{person_id}:{token}"
+
+
+def reporter(person, token: str | None):
+    """A ``progress(done, total, step)`` callable writing for ``person`` under ``token``, or
+    None when the request named no valid token."""
+    if not token or not TOKEN.match(token):
+        return None
+    key = _key(person.pk, token)
+
+    def tell(done: int, total: int, step: str) -> None:
+        cache.set(key, {"done": done, "total": total, "step": str(step)}, KEEP_SECONDS)
+
+    return tell
+
+
+def read(person, token: str) -> dict | None:
+    if not TOKEN.match(token):
+        return None
+    return cache.get(_key(person.pk, token))
