@@ -38,7 +38,10 @@ def _empty_cache():
     clock can give its own data the stamp another test's data had."""
     from django.core.cache import cache
 
+    from chidao.directives import filter_choices
+
     cache.clear()
+    filter_choices.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,8 @@ from django.db.models import F, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from chidao.core.widgets import LazyChoices, QuickSelect, choices_once, quicken
+from chidao.core.widgets import LazyChoices, Options, QuickSelect, quicken
+from chidao.directives import filter_choices
 from chidao.directives.forms import DATE, StepForm
 from chidao.directives.models import (
     OPEN_STATES,
@@ -59,12 +60,9 @@ EXTENDED = [
     ("", _("All")),
     ("after_extension", _("Done on time after an extension")),
     ("after_late_extension", _("Done on time after an extension asked late")),
+    # Not an extension: the deadline entered by mistake, corrected (the original one with it).
+    ("deadline_corrected", _("Deadline corrected (an entry error)")),
 ]
-
-
-def _holding(people, role: Role):
-    """The people who hold ``role`` now."""
-    return people.filter(memberships__role=role, memberships__is_active=True).distinct()
 
 
 class TaskFilterForm(StepForm):
@@ -156,46 +154,46 @@ class TaskFilterForm(StepForm):
         super().__init__(*args, **kwargs)
         self.person = person
         # Dissolved units keep their tasks, so a link to their figures must still filter.
-        units = permissions.visible_units(person).order_by("depth", "sort_order", "sort_key")
-        fetched = list(units.only("pk", "name", "short_name", "kind"))
-        office_divisions = [u for u in fetched if u.kind == UnitKind.OFFICE_DIVISION]
-        people = permissions.visible_people(person).filter(is_active=True)
-        leaders = _holding(people, Role.COMMITTEE_LEADER)
-        specialists = _holding(people, Role.SPECIALIST)
+        units = permissions.visible_units(person)
+        offer = filter_choices.offered(person)
         # A unit's tasks carry the block of the committee above it, which it may not "see".
         above = {pk for j in permissions.jurisdictions(person) for pk in j.root.ancestor_ids()}
         blocks = SectorBlock.objects.filter(Q(committee__in=units) | Q(committee__in=above))
-        # The querysets check a submitted value; the choices are shown from rows fetched once
-        # (the four unit filters offer the same units).
-        unit_choices = choices_once(self.fields["unit"], fetched)
-        offered = {name: (units, unit_choices) for name in ("unit", "assigner", "cooperating")}
+        offered = {name: (units, offer.units) for name in ("unit", "assigner", "cooperating")}
         # A unit's share of its committee's figures is "counted in the statistics of" that
         # committee, which the unit's people may not see: any unit narrows (their tasks only).
-        chosen = self.data.get("scope", "") if self.is_bound else ""
-        scope_choices = unit_choices
-        if chosen.isdigit() and all(str(u.pk) != chosen for u in fetched):
-            above = list(Unit.objects.filter(pk=int(chosen)).only("pk", "name", "short_name"))
-            scope_choices = choices_once(self.fields["scope"], fetched + above)
+        scope_choices = offer.units
+        chosen = self._chosen("scope")
+        if chosen and chosen not in offer.unit_ids:
+            named = Unit.objects.filter(pk=int(chosen)).only("pk", "name", "short_name")
+            scope_choices = Options(offer.units + [(u.pk, str(u)) for u in named])
         offered["scope"] = (Unit.objects.all(), scope_choices)
         # A unit's people see their tasks by the Office division that follows them, though
         # the Office is not theirs to see: any division filters (only their tasks, still).
-        chosen = self.data.get("division", "") if self.is_bound else ""
-        if chosen.isdigit() and all(str(u.pk) != chosen for u in office_divisions):
+        division_choices = offer.divisions
+        chosen = self._chosen("division")
+        if chosen and chosen not in offer.division_ids:
             named = Unit.objects.filter(pk=int(chosen), kind=UnitKind.OFFICE_DIVISION)
-            office_divisions += list(named.only("pk", "name", "short_name", "kind"))
+            extra = [(u.pk, str(u)) for u in named.only("pk", "name", "short_name")]
+            division_choices = Options(offer.divisions + extra)
         offered["division"] = (
             Unit.objects.filter(kind=UnitKind.OFFICE_DIVISION),
-            choices_once(self.fields["division"], office_divisions),
+            division_choices,
         )
-        for name, holders in (("leader", leaders), ("specialist", specialists)):
+        for name, holders in (("leader", offer.leaders), ("specialist", offer.specialists)):
             # A task keeps the leader and the specialist it had, whoever holds the role now:
             # a link to their figures must still filter, and the select show them chosen.
-            chosen = self.data.get(name, "") if self.is_bound else ""
+            chosen = self._chosen(name)
             shown = holders
-            if chosen.isdigit():
-                shown = Person.objects.filter(Q(pk__in=holders.values("pk")) | Q(pk=int(chosen)))
-            offered[name] = (Person.objects.all(), LazyChoices(self.fields[name], shown))
-        offered["sector_block"] = (blocks, LazyChoices(self.fields["sector_block"], blocks))
+            if chosen and chosen not in holders.ids:
+                role = Role.COMMITTEE_LEADER if name == "leader" else Role.SPECIALIST
+                holding = filter_choices.holding(
+                    permissions.visible_people(person).filter(is_active=True), role
+                )
+                live = Person.objects.filter(Q(pk__in=holding.values("pk")) | Q(pk=int(chosen)))
+                shown = LazyChoices(self.fields[name], live)
+            offered[name] = (Person.objects.all(), shown)
+        offered["sector_block"] = (blocks, offer.blocks)
         for name, (queryset, choices) in offered.items():
             field = self.fields[name]
             field.queryset = queryset
@@ -204,6 +202,11 @@ class TaskFilterForm(StepForm):
             if name not in offered and isinstance(field.widget, forms.Select):
                 field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.choices)
             quicken(field)
+
+    def _chosen(self, name: str) -> str:
+        """A submitted id, or ""."""
+        value = self.data.get(name, "") if self.is_bound else ""
+        return value if value.isdigit() else ""
 
     GRID = (
         "unit", "leader", "specialist", "division", "sector_block", "kind", "confidential",
@@ -255,6 +258,8 @@ class TaskFilterForm(StepForm):
             qs = qs.filter(after_extension_q())
         elif data.get("extended") == "after_late_extension":
             qs = qs.filter(after_late_extension_q())
+        elif data.get("extended") == "deadline_corrected":
+            qs = qs.filter(deadline_corrections__gt=0)
         if data.get("unit"):
             unit = data["unit"]
             if data.get("subunits"):

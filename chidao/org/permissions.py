@@ -104,6 +104,11 @@ def _roots(person: Person, roles=None) -> list[Unit]:
     return [j.root for j in jurisdictions(person) if roles is None or j.role in roles]
 
 
+def scope_paths(person: Person) -> list[str]:
+    """The paths of the subtrees this person sees: what ``visible_units`` is made of."""
+    return [root.path for root in _roots(person)]
+
+
 def _subtrees_q(roots: list[Unit], field: str = "path") -> Q:
     q = Q(pk__in=[])
     for root in roots:

@@ -1,0 +1,118 @@
+"""What the task list's filters offer to someone: their units, the Office divisions, the leaders,
+the specialists and the sector blocks, as ready ``<option>`` lists.
+
+They depend only on the organisation and on the subtrees the person sees, which many people
+share (everyone of a committee's apparatus sees the same), so they are kept per process under
+the organisation's stamp (``org.stamp``) and built once, markup included, for all of them. The
+querysets that check a submitted value stay live (``filters.TaskFilterForm``): a stale option
+could be offered for at most ``KEEP_SECONDS``, never accepted wrongly.
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+
+from chidao.core.widgets import Options
+from chidao.org import permissions
+from chidao.org.models import Person, Role, SectorBlock, UnitKind
+from chidao.org.stamp import KEEP_SECONDS, org_stamp
+
+EMPTY = ("", "---------")  # Django's empty label of a model choice
+MAX_KEPT = 256  # distinct scopes kept per process
+
+
+class Held(Options):
+    """Options with the set of their ids, to tell whether a submitted id is among them."""
+
+    def __init__(self, pairs):
+        super().__init__(pairs)
+        self.ids = {str(key) for key, _label in pairs if key != ""}
+
+
+@dataclass(frozen=True)
+class Offer:
+    units: Held
+    divisions: Held
+    leaders: Held
+    specialists: Held
+    blocks: Held
+
+    @property
+    def unit_ids(self) -> set[str]:
+        return self.units.ids
+
+    @property
+    def division_ids(self) -> set[str]:
+        return self.divisions.ids
+
+
+def holding(people, role: Role):
+    """The people who hold ``role`` now."""
+    return people.filter(memberships__role=role, memberships__is_active=True).distinct()
+
+
+_kept: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+def offered(person: Person) -> Offer:
+    key = (get_language(), person.is_superuser, *sorted(permissions.scope_paths(person)))
+    stamp = org_stamp()
+    now = time.time()
+    with _lock:
+        kept = _kept.get(key)
+        if kept and kept[0] == stamp and kept[1] > now:
+            _kept.move_to_end(key)
+            return kept[2]
+    offer = _build(person)
+    with _lock:
+        _kept[key] = (stamp, now + KEEP_SECONDS, offer)
+        _kept.move_to_end(key)
+        while len(_kept) > MAX_KEPT:
+            _kept.popitem(last=False)
+    return offer
+
+
+def forget() -> None:
+    """Drop what is kept (tests that change the organisation in place)."""
+    with _lock:
+        _kept.clear()
+
+
+def _build(person: Person) -> Offer:
+    units = list(
+        permissions.visible_units(person)
+        .order_by("depth", "sort_order", "sort_key")
+        .values_list("pk", "name", "short_name", "kind")
+    )
+    people = permissions.visible_people(person).filter(is_active=True)
+    above = {pk for j in permissions.jurisdictions(person) for pk in j.root.ancestor_ids()}
+    blocks = SectorBlock.objects.filter(
+        committee__in=permissions.visible_units(person)
+    ) | SectorBlock.objects.filter(committee__in=above)
+
+    def names(qs):
+        return [(pk, full_name or username) for pk, full_name, username in qs]
+
+    def person_pairs(role):
+        return names(holding(people, role).values_list("pk", "full_name", "username"))
+
+    return Offer(
+        units=Held([EMPTY, *((pk, short or name) for pk, name, short, _kind in units)]),
+        divisions=Held(
+            [
+                EMPTY,
+                *(
+                    (pk, short or name)
+                    for pk, name, short, kind in units
+                    if kind == UnitKind.OFFICE_DIVISION
+                ),
+            ]
+        ),
+        leaders=Held([EMPTY, *person_pairs(Role.COMMITTEE_LEADER)]),
+        specialists=Held([EMPTY, *person_pairs(Role.SPECIALIST)]),
+        blocks=Held([EMPTY, *blocks.values_list("pk", "name")]),
+    )
