@@ -98,8 +98,12 @@ _FIGURE_WRITE = re.compile(
     r"(?:directives|org|workdays)_",
     re.IGNORECASE,
 )
-# Signing in writes the person's last login, which no figure reads.
-_LAST_LOGIN = 'UPDATE "org_person" SET "last_login" = %s WHERE'
+# Signing in writes the person's last login and their units' last sign-in (``org.activity``),
+# which no cached figure reads.
+_SIGN_IN_WRITES = (
+    'UPDATE "org_person" SET "last_login" = %s WHERE',
+    'UPDATE "org_unit" SET "last_sign_in_at" = %s WHERE',
+)
 
 
 def create_counter(using: str = PRIMARY, **kwargs) -> None:
@@ -120,7 +124,7 @@ def count_changes(sender, connection, **kwargs):
 
 def writes_figures(sql: str) -> bool:
     """Whether a statement writes to the tables figures are counted from."""
-    if sql.lstrip()[:6].upper() == "SELECT" or sql.startswith(_LAST_LOGIN):
+    if sql.lstrip()[:6].upper() == "SELECT" or sql.startswith(_SIGN_IN_WRITES):
         return False
     return _FIGURE_WRITE.search(sql) is not None
 

@@ -214,6 +214,8 @@ def _counter() -> tuple:
         ('UPDATE "django_session" SET "session_data" = %s', False),
         ('UPDATE "notifications_notification" SET "read_at" = %s', False),
         ('UPDATE "org_person" SET "last_login" = %s WHERE "org_person"."id" = %s', False),
+        ('UPDATE "org_unit" SET "last_sign_in_at" = %s WHERE "org_unit"."id" IN (%s)', False),
+        ('UPDATE "org_unit" SET "last_step_at" = %s WHERE "org_unit"."id" IN (%s)', True),
         ('UPDATE "org_person" SET "full_name" = %s WHERE "org_person"."id" = %s', True),
     ],
 )
