@@ -194,9 +194,17 @@ def test_a_renaming_from_the_page_keeps_the_former_name_in_the_history(client, o
 
 
 def test_a_move_from_the_page(client, org, people):
+    (task,) = issue(
+        people.specialist, org, people,
+        TaskSpec(content="Việc của Chi cục", lead_unit=org.finance_sub,
+                 deadline_date=datetime.date(2027, 6, 30)),
+    )  # fmt: skip
     client.force_login(people.admin)
     form = {"new_parent": org.health.pk, "effective_on": ON, "decision": ""}
     html = client.post(url(org.finance_sub, "move"), {**form, "preview": ""}).content.decode()
+    link = re.search(r'<a id="move-open-tasks" href="([^"]+)">\s*1 nhiệm vụ đang mở', html)
+    listed = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert set(map(int, re.findall(r'href="/tasks/(\d+)/"', listed))) == {task.pk}
     fingerprint = re.search(r'name="fingerprint" value="([0-9a-f]+)"', html).group(1)
     done = client.post(url(org.finance_sub, "move"), {**form, "fingerprint": fingerprint,
                                                       "confirm": ""})  # fmt: skip
