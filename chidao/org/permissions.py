@@ -217,11 +217,14 @@ def _view_person(person: Person, target: Person) -> bool:
 
 
 def _manage_person(person: Person, target: Person) -> bool:
-    """An administrator manages an account only if every role it holds is inside their scope."""
+    """An account (its details, closing and reopening it) is managed by whoever may manage every
+    role it holds: an administrator whose scope holds them all, a unit head for an account that
+    is only his unit's staff or viewer, an Office leader for one that is only its specialist.
+    Never a superuser, nor an account with no active role."""
     if target.is_superuser:
         return False
-    units = [m.unit for m in target.active_memberships()]
-    return bool(units) and all(_covers(person, u, {Role.ADMIN}) for u in units)
+    memberships = target.active_memberships()
+    return bool(memberships) and all(_manage_membership(person, m) for m in memberships)
 
 
 def _view_membership(person: Person, membership: Membership) -> bool:
@@ -230,15 +233,32 @@ def _view_membership(person: Person, membership: Membership) -> bool:
 
 def _manage_membership(person: Person, membership: Membership) -> bool:
     """Administrators grant any role in their scope; a unit head grants staff and viewers of
-    their own unit."""
+    their own unit; an Office leader grants the tracking specialists of their own Office and
+    its divisions."""
     if _covers(person, membership.unit, {Role.ADMIN}):
         return True
+    if membership.role == Role.SPECIALIST:
+        office_of = _office_committee_id(membership.unit)
+        return office_of is not None and any(
+            j.role == Role.OFFICE_LEADER and j.root.pk == office_of for j in jurisdictions(person)
+        )
     # Never in a committee's apparatus, where a viewer would see the whole committee.
     if membership.unit.in_apparatus:
         return False
     return membership.role in (Role.UNIT_STAFF, Role.VIEWER) and any(
         j.role == Role.UNIT_HEAD and j.seat.pk == membership.unit_id for j in jurisdictions(person)
     )
+
+
+def _office_committee_id(unit: Unit) -> int | None:
+    """The committee whose Office this unit is, or whose Office it is a division of (the nearest
+    one: a commune's Office belongs to the commune, not to the province above it)."""
+    above = unit.ancestor_ids()
+    if unit.kind == UnitKind.OFFICE and above:
+        return above[-1]
+    if unit.kind == UnitKind.OFFICE_DIVISION and len(above) >= 2:
+        return above[-2]
+    return None
 
 
 def _view_follow(person: Person, follow: FollowAssignment) -> bool:
@@ -279,18 +299,22 @@ def _leads_office_of(person: Person, committee: Unit) -> bool:
 
 def assignable_specialists(person: Person, unit: Unit):
     """The specialists this person may set to follow ``unit`` (for the choice in a form)."""
-    candidates = unit.follower_candidates()
     office_of = unit.supervising_committee
-    if person.is_superuser:
-        return candidates
     if office_of is None:
-        return candidates.none()
-    if _leads_office_of(person, office_of):
+        return Person.objects.none()
+    return assignable_specialists_of(person, office_of)
+
+
+def assignable_specialists_of(person: Person, committee: Unit):
+    """The specialists this person may set to follow the units ``committee``'s Office follows:
+    any of its specialists for its Office leaders and administrators, a division head's own."""
+    candidates = committee.office_specialists()
+    if person.is_superuser or _leads_office_of(person, committee):
         return candidates
     divisions = [
         j.seat.pk
         for j in jurisdictions(person)
-        if j.role == Role.DIVISION_HEAD and j.root.pk == office_of.pk
+        if j.role == Role.DIVISION_HEAD and j.root.pk == committee.pk
     ]
     return candidates.filter(
         memberships__role=Role.SPECIALIST,

@@ -31,6 +31,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from django.utils.datastructures import MultiValueDict
+from django.utils.http import urlsafe_base64_encode
 
 from chidao.board.models import Screen
 from chidao.conftest import make_person
@@ -222,6 +223,11 @@ def world(org, people):
         "org:unit_detail": org.finance.pk,
         "org:assign_follow": org.finance.pk,
         "org:person_detail": people.unit_staff.pk,
+        "org:staff_add": org.finance.pk,
+        "org:follows": org.province.pk,
+        "org:staff_end": Membership.objects.get(person=people.unit_staff).pk,
+        "org:staff_reactivate": Membership.objects.get(person=people.unit_staff).pk,
+        "org:staff_invite": people.unit_staff.pk,
         "directives:task_detail": task.pk,
         "directives:step": task.pk,
         "directives:directive_detail": task.directive_id,
@@ -256,6 +262,8 @@ def concrete_urls(world) -> list[tuple[str, str]]:
                 return str(world.by_url[name])
             if param == "token":
                 return world.token
+            if param == "uidb64":  # a set-password link (its token is not this one)
+                return urlsafe_base64_encode(str(world.people.unit_staff.pk).encode())
             if param == "step":
                 return "receive"
             if param == "app_label":

@@ -77,9 +77,15 @@ VISIBLE_PEOPLE = {
     "nobody": frozenset({"nobody"}),  # a person always sees themself
 }
 
-# Only the administrator manages units; only an administrator manages accounts.
+# Only the administrator manages units. An account is managed by whoever manages every role it
+# holds: the administrator, a unit head for an account that is only his unit's staff, an Office
+# leader for one that is only its specialist (chidao/org/staff.py).
 MANAGED_UNITS = {"admin": PROVINCE}
-MANAGED_PEOPLE = {"admin": PROVINCE_PEOPLE}
+MANAGED_PEOPLE = {
+    "admin": PROVINCE_PEOPLE,
+    "unit_head": frozenset({"unit_staff"}),
+    "office_leader": frozenset({"specialist", "specialist_th"}),
+}
 
 
 def _unit_names(org, keys):
@@ -243,6 +249,8 @@ def test_can_manage_existing_memberships(org, people, persona):
         expected = {m for m in memberships if m.unit.is_within(org.province)}
     elif persona == "unit_head":  # the staff of their own unit, not themself nor the Chi cục
         expected = {m for m in memberships if m.person == people.unit_staff}
+    elif persona == "office_leader":  # the specialists of the province's Office, not a commune's
+        expected = {m for m in memberships if m.person in (people.specialist, people.specialist_th)}
     else:
         expected = set()
     assert _mismatches(getattr(people, persona), Action.MANAGE, memberships, expected) == []
@@ -258,6 +266,12 @@ def test_can_manage_existing_memberships(org, people, persona):
         ("unit_head", "health", Role.UNIT_STAFF, False),
         ("unit_staff", "finance", Role.UNIT_STAFF, False),
         ("office_leader", "finance", Role.UNIT_STAFF, False),
+        ("office_leader", "div_th", Role.SPECIALIST, True),
+        ("office_leader", "office", Role.SPECIALIST, True),
+        ("office_leader", "office", Role.VIEWER, False),
+        ("office_leader", "commune_a_office", Role.SPECIALIST, False),
+        ("division_head", "div_kt", Role.SPECIALIST, False),
+        ("outsider", "office", Role.SPECIALIST, False),
         ("leader", "finance", Role.UNIT_STAFF, False),
         ("admin", "finance", Role.UNIT_HEAD, True),
         ("admin", "commune_a", Role.COMMITTEE_LEADER, True),
@@ -351,7 +365,7 @@ def test_check_on_people_memberships_and_follows(org, people):
     with pytest.raises(Http404):
         permissions.check(people.other_staff, Action.VIEW, people.unit_staff)
     with pytest.raises(PermissionDenied):
-        permissions.check(people.unit_head, Action.MANAGE, people.unit_staff)
+        permissions.check(people.unit_head, Action.MANAGE, people.sub_staff)
     with pytest.raises(Http404):
         permissions.check(people.outsider, Action.ASSIGN_FOLLOW, follow)
     with pytest.raises(PermissionDenied):
