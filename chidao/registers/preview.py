@@ -41,6 +41,7 @@ from chidao.org.models import FollowAssignment, Person, Unit
 from chidao.registers import columns, values
 from chidao.registers.matching import PersonIndex, UnitIndex
 from chidao.registers.reading import Layout, Sheet
+from chidao.workdays.calendar import WorkCalendar, resolve_date, resolve_working_days
 
 Progress = Callable[[int, int], None]
 ROW = ""  # an error of the whole row, not of one column
@@ -158,6 +159,7 @@ class _Context:
         self.units = UnitIndex(committee)
         self.people = PersonIndex(committee)
         self.today = clock.today()
+        self.calendar = WorkCalendar.current()
         self._follows: dict[int, Person | None] | None = None
 
     def follower(self, unit: Unit) -> Person | None:
@@ -419,7 +421,7 @@ def _task(row: RowResult, context: _Context, directive: DirectivePlan | None) ->
         row.error("assigned_on", _("A task cannot be assigned before its document's date."))
     elif assigned_on > context.today:
         row.error("assigned_on", _("A task of a register is assigned today at the latest."))
-    deadline_kind, due, basis = _deadline(row, assigned_on, directive.issued_on)
+    deadline_kind, due, basis = _deadline(row, context, assigned_on, directive.issued_on)
     if lead is None or row.errors:
         return
     state = state_said.state
@@ -490,25 +492,31 @@ def _task(row: RowResult, context: _Context, directive: DirectivePlan | None) ->
     )  # fmt: skip
 
 
-def _deadline(row: RowResult, assigned_on, issued_on) -> tuple[str, datetime.date | None, dict]:
+def _deadline(row: RowResult, context: _Context, assigned_on, issued_on):
+    """The deadline kind, due date and basis, by ``date_rules``' checks and the working-day
+    calendar read once for the whole file (not once per row)."""
     try:
         said = values.parse_deadline(row.cells.get("deadline"))
     except ValueError as error:
         row.error("deadline", str(error))
         return DeadlineKind.NONE, None, {}
-    dates = {"assigned_on": assigned_on, "issued_on": issued_on}
     try:
         if said.kind == "none":
             if row.cells.get("deadline") is None:
                 row.warnings.append(_("No deadline: imported as an ongoing task."))
             return DeadlineKind.NONE, None, {}
         if said.kind == "working_days":
-            rule = date_rules.deadline_in_working_days(said.count, **dates)
+            date_rules.check_working_days(said.count)
+            rule = resolve_working_days(assigned_on, said.count, context.calendar)
+            date_rules.check_extended_deadline(rule.due, issued_on, "working_days")
             return DeadlineKind.WORKING_DAYS, rule.due, rule.basis
         day = said.date
         if said.kind == "days":
             day = assigned_on + datetime.timedelta(days=said.count)
-        rule = date_rules.deadline_on(day, **dates)
+        if day < assigned_on:  # as ``date_rules.deadline_on`` refuses it
+            raise ValidationError(_("The deadline cannot be before the day of assignment."))
+        date_rules.check_extended_deadline(day, issued_on, "deadline_date")
+        rule = resolve_date(day, context.calendar)
         return DeadlineKind.DATE, rule.due, rule.basis
     except ValidationError as error:
         row.error("deadline", _messages(error))

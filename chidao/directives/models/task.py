@@ -326,8 +326,13 @@ class Task(models.Model):
         return self.content[:80]
 
     def save(self, *args, **kwargs):
-        self.search_text = fold(f"{self.content} {self.product} {self.result}")
+        self.set_search_text()
         super().save(*args, **kwargs)
+
+    def set_search_text(self) -> None:
+        """What ``TaskQuerySet.search`` reads: kept by save(), and set by whoever creates tasks
+        in bulk (the import of a register), which save() does not see."""
+        self.search_text = fold(f"{self.content} {self.product} {self.result}")
 
     @property
     def is_open(self) -> bool:

@@ -150,3 +150,16 @@ def test_a_commune_office_imports_its_own_register(org, people):
     task = Task.objects.get()
     assert (task.lead_unit, task.assigner_unit) == (org.commune_a_econ, org.commune_a)
     assert task.specialist == people.commune_specialist
+
+
+def test_the_first_steps_written_together_are_refused_on_a_task_with_a_timeline(org, people):
+    imported(org, people.specialist)
+    task = Task.objects.first()
+    with pytest.raises(ValueError, match="already has a timeline"):
+        timeline.record_first([(task, EventKind.IMPORTED, people.specialist, {})])
+    assert task.events.count() == 1
+
+
+def test_the_imported_tasks_are_found_by_the_lists_search(org, people):
+    imported(org, people.specialist)
+    assert Task.objects.search("phan bo von").count() == 1  # without diacritics
