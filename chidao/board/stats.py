@@ -19,12 +19,13 @@ from chidao.board.models import Score, ScoreRule
 from chidao.core import clock, replica
 from chidao.core.text import vi_sort_key
 from chidao.directives import freshness
-from chidao.directives.models import OPEN_STATES, DirectiveKind, EventKind, Task, TaskEvent
+from chidao.directives.models import OPEN_STATES, DirectiveKind, EventKind, State, Task, TaskEvent
 from chidao.directives.timeliness import (
     GROUP_TIMELINESS,
     Counts,
     Today,
     countable,
+    counted,
     counts_by,
     done_late_q,
     done_on_time_q,
@@ -162,6 +163,17 @@ class Dashboard:
     # The formula of the ranking's scores in words, with the weights in force.
     score_formula: str = ""
     score_scale: int = 100
+    # Counted tasks whose deadline was corrected as an entry error (not extended), with the
+    # list of exactly them; None on a dashboard cached before it was counted.
+    deadline_corrected: Figure | None = None
+
+
+def deadline_corrected(tasks, scope: Scope) -> Figure:
+    """Đính chính thời hạn: the counted tasks (suspended ones apart, as in the total) whose
+    deadline was corrected as an entry error; the link opens exactly them."""
+    value = counted(tasks).filter(deadline_corrections__gt=0).exclude(state=State.SUSPENDED).count()
+    link = scope.list_params(extended="deadline_corrected", timeliness=GROUP_TIMELINESS["total"])
+    return Figure(value, link)
 
 
 def score_rule(scope: Scope) -> ScoreRule:
@@ -281,6 +293,7 @@ def build(
         by_specialist=by_specialist,
         score_formula=rule.formula(),
         score_scale=rule.scale,
+        deadline_corrected=deadline_corrected(tasks, scope),
     )
 
 

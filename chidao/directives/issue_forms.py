@@ -10,6 +10,7 @@ when other fields are wrong, so the person never fixes one message to be shown t
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core.params import ModelIdsField
@@ -17,7 +18,7 @@ from chidao.directives import date_rules
 from chidao.directives.actions import TaskSpec
 from chidao.directives.actions.files import check_upload
 from chidao.directives.forms import DATE, MultipleFileField, StepForm
-from chidao.directives.models import DeadlineKind, Directive, DirectiveKind, Priority
+from chidao.directives.models import DeadlineKind, Directive, DirectiveKind, Priority, Recurrence
 from chidao.org.models import Person, Role, SectorBlock, Unit
 
 
@@ -71,6 +72,8 @@ class DirectiveForm(StepForm):
     is_confidential = forms.BooleanField(label=_("Confidential"), required=False)
     files = MultipleFileField(label=_("The document's files"))
 
+    instance_pk = None
+
     def __init__(self, *args, committee: Unit, **kwargs):
         super().__init__(*args, **kwargs)
         self.committee = committee
@@ -114,9 +117,11 @@ class DirectiveForm(StepForm):
         # The model's own rules (number, symbol and signer, or the meeting) on what was given,
         # whatever else is wrong; a field that already has its message gets no second one.
         directive = Directive(
+            pk=self.instance_pk,  # a directive being corrected is no duplicate of itself
             issuer=self.committee,
             **{name: data[name] for name in MODEL_FIELDS if data.get(name) is not None},
         )
+        directive._state.adding = self.instance_pk is None
         try:
             directive.clean()
         except ValidationError as error:
@@ -139,6 +144,45 @@ class DirectiveForm(StepForm):
         return data
 
 
+class DirectiveCorrectionForm(DirectiveForm):
+    """Đính chính văn bản: the directive's fields as they stand, files to add, and the reason.
+    ``changes()`` gives only the fields changed; the action checks everything again."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, directive: Directive, **kwargs):
+        kwargs["initial"] = {name: getattr(directive, name) for name in MODEL_FIELDS}
+        kwargs["initial"].update(
+            signer=directive.signer_id, meeting_chair=directive.meeting_chair_id
+        )
+        super().__init__(*args, committee=directive.issuer, **kwargs)
+        self.instance_pk = directive.pk
+        self.fields["files"].label = _("Files to add to the document")
+        # The leaders who signed or chaired stay choosable after their term ended.
+        for name in ("signer", "meeting_chair"):
+            person = getattr(directive, f"{name}_id")
+            if person is not None:
+                field = self.fields[name]
+                field.queryset = Person.objects.filter(
+                    Q(pk__in=field.queryset.values("pk")) | Q(pk=person)
+                )
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        changed = {}
+        for name in MODEL_FIELDS:
+            value, initial = data.get(name), self.initial.get(name)
+            if hasattr(value, "pk"):
+                value = value.pk
+            if value in ("", None) and initial in ("", None):
+                continue
+            if value != initial:
+                changed[name] = data.get(name)
+        return changed
+
+
 class TaskRowForm(StepForm):
     content = forms.CharField(label=_("Task"), widget=forms.Textarea(attrs={"rows": 2}))
     lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=None)
@@ -154,7 +198,7 @@ class TaskRowForm(StepForm):
     )
     deadline_kind = forms.ChoiceField(
         label=_("Deadline"),
-        choices=[(k, label) for k, label in DeadlineKind.choices if k != DeadlineKind.RECURRING],
+        choices=DeadlineKind.choices,
         initial=DeadlineKind.DATE,
         widget=forms.RadioSelect,
     )
@@ -165,6 +209,17 @@ class TaskRowForm(StepForm):
         label=_("Working days"),
         required=False,
         widget=forms.NumberInput(attrs={"min": 1, "max": date_rules.MAX_WORKING_DAYS}),
+    )
+    # Báo cáo định kỳ: how often, and the day of each period's last month it is due on (the
+    # worker opens each period by itself; a shorter month's last day stands in for 29 to 31).
+    recurrence = forms.ChoiceField(
+        label=_("Report every"), choices=[("", "—"), *Recurrence.choices], required=False
+    )
+    recurrence_day = forms.IntegerField(
+        label=_("Due on day"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 31}),
+        help_text=_("Of the period's last month."),
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
     product = forms.CharField(label=_("Expected product"), max_length=200, required=False)
@@ -192,15 +247,23 @@ class TaskRowForm(StepForm):
         for name, wanted in (
             ("deadline_date", DeadlineKind.DATE),
             ("working_days", DeadlineKind.WORKING_DAYS),
+            ("recurrence", DeadlineKind.RECURRING),
+            ("recurrence_day", DeadlineKind.RECURRING),
         ):
             attrs = self.fields[name].widget.attrs
             attrs["data-required-when"] = required_when(self.add_prefix("deadline_kind"), wanted)
             attrs["aria-required"] = "true" if kind == wanted else "false"
+        # The recurrence's fields show only for a recurring report (the page's script).
+        self.recurrence_rule = required_when(
+            self.add_prefix("deadline_kind"), DeadlineKind.RECURRING
+        )
         self.required_now = {"content", "lead_unit", "deadline_kind"}
         if kind == DeadlineKind.DATE:
             self.required_now.add("deadline_date")
         elif kind == DeadlineKind.WORKING_DAYS:
             self.required_now.add("working_days")
+        elif kind == DeadlineKind.RECURRING:
+            self.required_now.update(("recurrence", "recurrence_day"))
 
     def clean(self):
         data = super().clean()
@@ -215,6 +278,12 @@ class TaskRowForm(StepForm):
                 date_rules.check_working_days(data.get("working_days"))
             except ValidationError as error:
                 self.add_error(None, error)
+        if kind == DeadlineKind.RECURRING:
+            if not data.get("recurrence"):
+                self.add_error("recurrence", _("Choose how often the task recurs."))
+            day = data.get("recurrence_day")
+            if "recurrence_day" not in self.errors and (day is None or not 1 <= day <= 31):
+                self.add_error("recurrence_day", _("Give a day of the month from 1 to 31."))
         return data
 
     def spec(self) -> TaskSpec:
@@ -233,6 +302,10 @@ class TaskRowForm(StepForm):
             deadline_date=d["deadline_date"] if d["deadline_kind"] == DeadlineKind.DATE else None,
             working_days=d["working_days"]
             if d["deadline_kind"] == DeadlineKind.WORKING_DAYS
+            else None,
+            recurrence=d["recurrence"] if d["deadline_kind"] == DeadlineKind.RECURRING else "",
+            recurrence_day=d["recurrence_day"]
+            if d["deadline_kind"] == DeadlineKind.RECURRING
             else None,
         )
 

@@ -232,3 +232,95 @@ def _rotation(task, event, age, newest, before, retired) -> Break | None:
     if before is not None and event.at < before:
         return Break(task.pk, event.seq, "backwards", event.key_id)
     return None
+
+
+# --- A correction's changes as people read them (before → after) -------------------------------
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+def _labels() -> dict:
+    from django.utils.translation import gettext_lazy as _
+
+    return {
+        "content": _("Task"),
+        "lead_unit": _("Lead unit"),
+        "cooperating_units": _("Cooperating units"),
+        "deadline": _("Deadline (original and in force)"),
+        "deadline_kind": _("Kind of deadline"),
+        "directing_leader": _("Directing leader"),
+        "specialist": _("Tracking specialist"),
+        "sector_block": _("Sector block"),
+        "priority": _("Priority"),
+        "product": _("Expected product"),
+        "product_is_committee_document": _("the product is a document of the committee"),
+        "is_confidential": _("Confidential"),
+        "state": _("State"),
+        "kind": _("Directive kind"),
+        "number": _("Number"),
+        "symbol": _("Symbol"),
+        "issued_on": _("Directive date"),
+        "assigned_on": _("Assigned on"),
+        "signer": _("Signer"),
+        "summary": _("Summary"),
+        "meeting_name": _("Meeting"),
+        "meeting_chair": _("Meeting chair"),
+    }
+
+
+DATE_FIELDS = frozenset({"deadline", "issued_on", "assigned_on"})
+
+
+def _choices() -> dict:
+    from chidao.directives.models import DeadlineKind, DirectiveKind, Priority, State
+
+    return {
+        "priority": Priority,
+        "state": State,
+        "deadline_kind": DeadlineKind,
+        "kind": DirectiveKind,
+    }
+
+
+def _shown(name: str, value) -> str:
+    from django.utils.translation import gettext as _
+
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dict):
+        return str(value.get("name", ""))
+    if isinstance(value, list):
+        return ", ".join(_shown(name, item) for item in value)
+    if name in DATE_FIELDS and isinstance(value, str):
+        try:
+            return f"{datetime.date.fromisoformat(value[:10]):%d/%m/%Y}"
+        except ValueError:
+            return value
+    choices = _choices().get(name)
+    if choices is not None:
+        try:
+            return str(choices(value).label)
+        except ValueError:
+            return str(value)
+    return str(value)
+
+
+def changes_of(data) -> list[Change]:
+    """The ``changes`` of an EDITED or DIRECTIVE_EDITED step, each field with its name and its
+    values as the page shows them, in the order they were recorded."""
+    changes = (data or {}).get("changes") if isinstance(data, dict) else None
+    if not isinstance(changes, dict):
+        return []
+    labels = _labels()
+    return [
+        Change(
+            str(labels.get(name, name)), _shown(name, c.get("before")), _shown(name, c.get("after"))
+        )
+        for name, c in changes.items()
+        if isinstance(c, dict)
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chidao.directives.views import directives, files, steps, tasks
+from chidao.directives.views import corrections, directives, files, steps, tasks
 
 app_name = "directives"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("directives/units/", directives.unit_options, name="unit_options"),
     path("directives/deadline/", directives.deadline_preview, name="deadline_preview"),
     path("directives/<int:pk>/", directives.directive_detail, name="directive_detail"),
+    path("directives/<int:pk>/correct/", corrections.directive_correct, name="directive_correct"),
     path("urge-overdue/", steps.urge_overdue, name="urge_overdue"),
     path("<int:pk>/<slug:step>/", steps.take_step, name="step"),
     path("extensions/<int:pk>/decide/", steps.decide_extension, name="decide_extension"),

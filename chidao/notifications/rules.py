@@ -103,10 +103,60 @@ def named_in_event(task: Task, event: TaskEvent) -> list[Person]:
     return list(Person.objects.filter(pk__in=ids, is_active=True))
 
 
+def _change(event: TaskEvent, name: str) -> tuple[set[int], set[int]]:
+    """The ids a correction (``changes``) had before and has after for ``name``: a person or a
+    unit (``{"id", "name"}``), or a list of them."""
+    changes = (event.data or {}).get("changes")
+    change = changes.get(name) if isinstance(changes, dict) else None
+    if not isinstance(change, dict):
+        return set(), set()
+
+    def ids(value) -> set[int]:
+        values = value if isinstance(value, list) else [value]
+        return {v["id"] for v in values if isinstance(v, dict) and isinstance(v.get("id"), int)}
+
+    return ids(change.get("before")), ids(change.get("after"))
+
+
+def former_lead_unit(task: Task, event: TaskEvent) -> list[Person]:
+    """The unit a corrected task was taken from (its heads and staff)."""
+    before, _after = _change(event, "lead_unit")
+    return members(before, [Role.UNIT_HEAD, Role.UNIT_STAFF]) if before else []
+
+
+def added_cooperating_units(task: Task, event: TaskEvent) -> list[Person]:
+    before, after = _change(event, "cooperating_units")
+    return members(after - before, [Role.UNIT_HEAD, Role.UNIT_STAFF]) if after - before else []
+
+
+def former_cooperating_units(task: Task, event: TaskEvent) -> list[Person]:
+    before, after = _change(event, "cooperating_units")
+    return members(before - after, [Role.UNIT_HEAD, Role.UNIT_STAFF]) if before - after else []
+
+
+def former_specialist(task: Task, event: TaskEvent) -> list[Person]:
+    before, _after = _change(event, "specialist")
+    return list(Person.objects.filter(pk__in=before, is_active=True)) if before else []
+
+
+# Told although a correction has just taken the task away from them (a unit entered by mistake
+# learns that the task is no longer its own): the one exception to "only who may see the task".
+TOLD_WITHOUT_ACCESS: frozenset[Finder] = frozenset({former_lead_unit, former_cooperating_units})
+
 K = EventKind
 RULES: dict[str, tuple[Finder, ...]] = {
     K.CREATED.value: (lead_unit, cooperating_units),
-    K.EDITED.value: (lead_unit, specialist),
+    # A correction (đính chính): the units and the people it concerns, before and after.
+    K.EDITED.value: (
+        lead_unit,
+        specialist,
+        former_lead_unit,
+        added_cooperating_units,
+        former_cooperating_units,
+        former_specialist,
+    ),
+    K.DIRECTIVE_EDITED.value: (lead_unit,),  # the directive's correction, on each of its tasks
+    K.SERIES_STOPPED.value: (lead_unit, specialist),
     K.OPINION.value: (lead_unit, specialist),
     K.RETURNED.value: (lead_unit,),
     K.REPORTED.value: (specialist,),
@@ -134,9 +184,12 @@ def recipients(event: TaskEvent) -> list[Person]:
         return []
     task = event.task
     found: dict[int, Person] = {}
+    without_access: set[int] = set()
     for finder in finders:
         for person in finder(task, event):
             found.setdefault(person.pk, person)
+            if finder in TOLD_WITHOUT_ACCESS:
+                without_access.add(person.pk)
     found.pop(event.actor_id, None)
     if not found:
         return []
@@ -149,7 +202,11 @@ def recipients(event: TaskEvent) -> list[Person]:
     )
     people = [person for _pk, person in sorted(found.items())]
     _load_memberships(people)
-    return [p for p in people if permissions.can(p, permissions.Action.VIEW, task)]
+    return [
+        p
+        for p in people
+        if p.pk in without_access or permissions.can(p, permissions.Action.VIEW, task)
+    ]
 
 
 def _load_memberships(people: list[Person]) -> None:

@@ -4,6 +4,7 @@ Views, the admin site, commands and the demo call these; ``actor=None`` is the s
 """
 
 from .base import WorkflowError
+from .correct import correct_directive, correct_task, stop_series
 from .issue import EDITABLE, TaskSpec, edit_task, issue_directive, open_periods, subassign
 from .requests import (
     answer_difficulty,
@@ -42,6 +43,8 @@ __all__ = [
     "cancel",
     "comment",
     "confirm",
+    "correct_directive",
+    "correct_task",
     "decide_extension",
     "edit_task",
     "escalate_difficulty",
@@ -58,6 +61,7 @@ __all__ = [
     "report_done",
     "request_extension",
     "return_task",
+    "stop_series",
     "subassign",
     "suspend",
     "update_cooperation",

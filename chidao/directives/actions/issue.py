@@ -228,10 +228,14 @@ def periods(series: Task, until: datetime.date):
 
 def open_periods(series: Task, until: datetime.date) -> list[Task]:
     """Create the occurrences not yet created up to the period containing ``until``
-    (idempotent: a period already opened is skipped)."""
+    (idempotent: a period already opened is skipped). A stopped series opens no period starting
+    after the day it was stopped (one that started before still opens, on a late run)."""
     existing = set(series.occurrences.values_list("period_start", flat=True))
     created = []
+    stopped = series.series_stopped_on
     for first, last, due in periods(series, until):
+        if stopped is not None and first > stopped:
+            break
         if first in existing or due < series.assigned_on:
             continue
         rule = resolve_date(due)

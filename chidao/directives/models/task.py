@@ -215,6 +215,15 @@ class Task(models.Model):
         _("escalation rung"), default=0, editable=False
     )
     escalated_for = models.DateField(_("escalated for the deadline"), null=True, editable=False)
+    # Đính chính thời hạn: times the deadline was corrected as an entry error (the original
+    # deadline with it, unlike an extension), so the statistics can show such tasks apart.
+    deadline_corrections = models.PositiveSmallIntegerField(
+        _("deadline corrections"), default=0, editable=False
+    )
+    # Dừng báo cáo định kỳ: a recurring series opens no period starting after this day.
+    series_stopped_on = models.DateField(
+        _("recurring report stopped on"), null=True, blank=True, editable=False
+    )
     # The lists' default order, "open first, by deadline" (missing deadlines last), as one
     # column the database keeps from the state and the deadline: 0 open with a deadline, 1 open
     # without one, 2 finished with one, 3 finished without. Ordered by (order_group, deadline,

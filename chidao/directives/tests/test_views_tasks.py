@@ -750,8 +750,8 @@ def test_the_page_offers_exactly_the_steps_the_person_may_take(client, people, t
 
         html = client.get(f"/tasks/{task.pk}/").content.decode()
 
-        # Corrections ("edit") are made in the admin site, not from the task page.
-        expected = [step for step in available_steps(person, task) if step != "edit"]
+        # Corrections ("edit", đính chính) included: the Office's people correct on the page.
+        expected = available_steps(person, task)
         assert step_ids(html) == expected, persona
 
 
@@ -953,7 +953,7 @@ def test_a_step_by_someone_who_may_not_see_the_task_is_404(client, people, task,
     assert snapshot(task) == before
 
 
-@pytest.mark.parametrize("step", ["fly", "edit", "delete"])
+@pytest.mark.parametrize("step", ["fly", "delete"])
 def test_an_unknown_step_is_404(client, people, task, step):
     before = snapshot(task)
     client.force_login(people.office_leader)

@@ -182,5 +182,6 @@ def directive_detail(request, pk: int):
         "directive": directive,
         "rows": TaskRow.many(tasks, today),
         "files": directive.attachments.filter(task__isnull=True),
+        "may_correct": permissions.can(request.user, permissions.Action.EDIT, directive),
     }
     return render(request, "directives/directive_detail.html", context)

@@ -22,7 +22,7 @@ from chidao.directives import actions, forms
 from chidao.directives.actions.issue import subassign_targets
 from chidao.directives.models import Cooperation, Difficulty, Extension, Task
 from chidao.directives.views.tasks import render_task
-from chidao.org.permissions import Action, check, visible_units
+from chidao.org.permissions import Action, can, check, visible_units
 
 
 def _spec(actor, task, d):
@@ -127,14 +127,47 @@ STEPS = {
         lambda a, t, d, f: actions.urge(a, t, d["message"]),
         _("The lead unit was urged."),
     ),
+    "edit": (
+        forms.CorrectionForm,
+        lambda a, t, d, f: actions.correct_task(a, t, d["reason"], **f.changes()),
+        _("The correction was recorded."),
+    ),
+    "stop_series": (
+        forms.ReasonForm,
+        lambda a, t, d, f: actions.stop_series(a, t, d["reason"]),
+        _("The recurring report was stopped: no further period will open."),
+    ),
+}
+# Steps outside the workflow's table (they move no state): the right each needs, and when it is
+# offered.
+EXTRA_STEPS = {
+    "stop_series": (
+        Action.EDIT,
+        lambda task: task.is_recurring_series and task.series_stopped_on is None,
+    ),
 }
 
 
-def step_form(step: str, task: Task, data=None, files=None):
+def offered_steps(person, task: Task) -> list[str]:
+    """The steps the task page offers this person now, in order."""
+    steps = [s for s in actions.available_steps(person, task) if s in STEPS]
+    for name, (action, applies) in EXTRA_STEPS.items():
+        if applies(task) and can(person, action, task):
+            steps.append(name)
+    return steps
+
+
+def step_action(step: str) -> Action:
+    return EXTRA_STEPS[step][0] if step in EXTRA_STEPS else actions.STEPS[step].action
+
+
+def step_form(step: str, task: Task, data=None, files=None, person=None):
     form_class = STEPS[step][0]
     kwargs = {"prefix": step}
     if form_class is forms.SubassignForm:
         kwargs["targets"] = subassign_targets(task)
+    if form_class is forms.CorrectionForm:
+        kwargs.update(task=task, person=person)
     return form_class(data, files, **kwargs)
 
 
@@ -167,9 +200,9 @@ def take_step(request, pk: int, step: str):
     # The step's own right first: "return a proposal" is an Office leader's even though the
     # action behind it also serves the specialist's "return a report" (which would otherwise
     # answer a specialist's attempt with a wrong state, 422, rather than 403).
-    check(request.user, actions.STEPS[step].action, task)
+    check(request.user, step_action(step), task)
     _form_class, call, success = STEPS[step]
-    form = step_form(step, task, request.POST, request.FILES)
+    form = step_form(step, task, request.POST, request.FILES, person=request.user)
     if _apply(request, form, lambda: call(request.user, task, form.cleaned_data, form), success):
         return redirect("directives:task_detail", pk=task.pk)
     return render_task(request, task, failed=(step, form), status=422)

@@ -135,7 +135,7 @@ def render_task(request, task: Task, failed=None, status: int = 200):
     """The task page; ``failed`` = (form key, bound form) re-shows a refused step's input."""
     from types import SimpleNamespace
 
-    from chidao.directives.views.steps import PRIMARY_STEPS, STEPS, step_form
+    from chidao.directives.views.steps import PRIMARY_STEPS, offered_steps, step_form
 
     # A list longer than this shows its first ``fold_after`` items (the timeline: its latest
     # ones), the others behind "show all".
@@ -153,11 +153,11 @@ def render_task(request, task: Task, failed=None, status: int = 200):
     def form_for(key, make):
         return failed_form if key == failed_key else make()
 
-    steps = [s for s in actions.available_steps(person, task) if s in STEPS]
+    steps = offered_steps(person, task)
     primary = next((s for s in steps if s in PRIMARY_STEPS), None)
     step_forms = []
     for key in steps:
-        form = form_for(key, lambda s=key: step_form(s, task))
+        form = form_for(key, lambda s=key: step_form(s, task, person=person))
         # Shown open: the step that was refused, or else the primary step when it asks for
         # nothing more than a press (and an optional note).
         needs_input = any(f.required for f in form.fields.values())

@@ -29,6 +29,8 @@ TABLE = [
     ("reopened", "office_leader", {}, LEAD | {"specialist"}),
     ("urged", "specialist", {}, LEAD),
     ("escalated", "specialist", "to_leader_and_office_leader", {"leader", "office_leader"}),
+    ("directive_edited", "specialist", {}, LEAD),
+    ("series_stopped", "office_leader", {}, LEAD | {"specialist"}),
 ]
 
 

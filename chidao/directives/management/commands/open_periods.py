@@ -22,6 +22,7 @@ class Command(BaseCommand):
         series_ids = Task.objects.filter(
             deadline_kind=DeadlineKind.RECURRING,
             series__isnull=True,
+            series_stopped_on__isnull=True,
             state__in=[State.ASSIGNED, State.RECEIVED, State.IN_PROGRESS],
         ).values_list("pk", flat=True)
         opened = 0

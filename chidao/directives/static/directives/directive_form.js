@@ -74,6 +74,13 @@
       var mark = label && label.querySelector("[data-required-mark]");
       if (mark) mark.classList.toggle("d-none", !required);
     });
+    // Fields that only mean something for one choice (a recurring report's): hidden otherwise.
+    form.querySelectorAll("[data-shown-when]").forEach(function (box) {
+      var match = /^(.+?)(!?=)(.*)$/.exec(box.getAttribute("data-shown-when"));
+      if (!match) return;
+      var equal = valueOf(match[1]) === match[3];
+      box.hidden = match[2] === "=" ? !equal : equal;
+    });
   }
 
   form.addEventListener("change", function (event) {
