@@ -83,10 +83,13 @@ browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update && \
 	  $(SUDO) apt-get install -y --no-install-recommends chromium fonts-dejavu-core; }
 
-# The report tests open the .docx in LibreOffice and read the PDFs with poppler's pdftotext.
+# The report tests open the .docx in LibreOffice and read the PDFs with poppler's pdftotext; the
+# import tests have LibreOffice Calc write a register.
 office:
-	@command -v soffice >/dev/null && command -v pdftotext >/dev/null || { $(SUDO) apt-get update && \
-	  $(SUDO) apt-get install -y --no-install-recommends libreoffice-writer-nogui poppler-utils; }
+	@command -v soffice >/dev/null && command -v pdftotext >/dev/null && \
+	  test -e /usr/lib/libreoffice/program/libsclo.so || { $(SUDO) apt-get update && \
+	  $(SUDO) apt-get install -y --no-install-recommends libreoffice-writer-nogui \
+	  libreoffice-calc-nogui poppler-utils; }
 
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
