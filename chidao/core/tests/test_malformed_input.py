@@ -231,6 +231,7 @@ def world(org, people):
         "directives:task_detail": task.pk,
         "directives:step": task.pk,
         "directives:directive_detail": task.directive_id,
+        "directives:directive_correct": task.directive_id,
         "directives:decide_extension": first[Extension],
         "directives:answer_difficulty": first[Difficulty],
         "directives:update_cooperation": first[Cooperation],

@@ -515,3 +515,44 @@ def test_confidentiality_corrected_from_a_task_is_the_directives(two_tasks, peop
     assert (event.kind, event.data["changes"]) == (
         EventKind.DIRECTIVE_EDITED, {"is_confidential": {"before": False, "after": True}},
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"number": "abc"},
+        {"issued_on": "99/99/9999"},
+        {"signer": "99999999999999999999999"},
+        {"kind": "nonsense"},
+        {"meeting_chair": "-1"},
+    ],
+)
+def test_malformed_input_to_the_directive_correction_is_refused_cleanly(
+    client, two_tasks, people, bad
+):
+    directive = two_tasks[0].directive
+    url = f"/tasks/directives/{directive.pk}/correct/"
+    client.force_login(people.specialist)
+    data = {
+        "kind": "letter", "number": "777", "symbol": "UBND-KT", "issued_on": "02/03/2026",
+        "signer": people.leader.pk, "summary": "Về việc khác", "reason": "Nhập nhầm", **bad,
+    }  # fmt: skip
+    before = (TaskEvent.objects.count(), list(type(directive).objects.values()))
+    assert client.post(url, data).status_code == 422
+    assert (TaskEvent.objects.count(), list(type(directive).objects.values())) == before
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"lead_unit": "abc"},
+        {"cooperating_units": ["1", "x"]},
+        {"deadline": "31/02/2026"},
+        {"specialist": "99999999999999999999999"},
+        {"priority": "top"},
+    ],
+)
+def test_malformed_input_to_the_task_correction_is_refused_cleanly(client, task, people, bad):
+    before = snapshot(task)
+    assert post_correction(client, people.specialist, task, **bad).status_code == 422
+    assert snapshot(task) == before
