@@ -14,7 +14,8 @@ and add files to its document.
 2. A corrected lead unit takes the task over as new: it is back to "assigned" (unless suspended),
    the former unit's progress, report, pending extension request and escalation are set aside,
    and the former unit no longer sees it unless it is involved otherwise. A task whose parts were
-   already handed down to lower units keeps its lead unit (those parts are the unit's own).
+   already handed down to lower units keeps its lead unit (those parts are the unit's own). A
+   recurring report's periods already opened keep theirs; the periods opened later follow it.
 3. A directive's correction is recorded on each of its tasks (``DIRECTIVE_EDITED``); a task's
    own correction on that task (``EDITED``), and a change of its directive's confidentiality on
    the directive's other tasks as a directive correction.
