@@ -32,7 +32,7 @@ class Action(StrEnum):
     ASSIGN_FOLLOW = "assign_follow"  # choose the specialist who follows a unit
     # Directives and tasks (see the task rules below).
     ISSUE = "issue"  # enter a directive of a committee, with its tasks (object: the committee)
-    EDIT = "edit"  # correct a task's fields (recorded before/after)
+    EDIT = "edit"  # correct a task's or a directive's fields (recorded before/after)
     RECEIVE = "receive"
     UPDATE = "update"  # progress updates, files
     COMMENT = "comment"
@@ -535,6 +535,11 @@ def _view_directive(person: Person, directive) -> bool:
     return visible_tasks(person).filter(directive=directive).exists()
 
 
+def _edit_directive(person: Person, directive) -> bool:
+    """Đính chính văn bản: whoever enters the issuing committee's directives corrects them."""
+    return _issue(person, directive.issuer)
+
+
 def issuing_committees(person: Person):
     """The committees whose directives this person may enter."""
     if person.is_authenticated and person.is_superuser:
@@ -585,6 +590,7 @@ def _task_rules():
 
     return {
         (Directive, Action.VIEW): _view_directive,
+        (Directive, Action.EDIT): _edit_directive,
         (Task, Action.VIEW): _view_task,
         (Task, Action.EDIT): _may_check,
         (Task, Action.RECEIVE): _lead,
