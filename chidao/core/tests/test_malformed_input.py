@@ -17,6 +17,7 @@ get one request with every parameter. About 3,000 requests in all, not every com
 """
 
 import datetime
+import io
 import re
 from types import SimpleNamespace
 
@@ -42,6 +43,8 @@ from chidao.directives.tests.conftest import issue
 from chidao.directives.tests.test_views_directive_form import NEW, counts, valid
 from chidao.notifications.models import Notification
 from chidao.org.models import FollowAssignment, Membership, Person, Unit
+from chidao.registers import actions as register_actions
+from chidao.registers import template as register_template
 from chidao.reports import freezing, jobs, periods
 
 MORNING = datetime.datetime(2026, 3, 20, 2, tzinfo=datetime.UTC)  # 09:00 on 20/03/2026, Hà Nội
@@ -208,6 +211,9 @@ def world(org, people):
         report = jobs.ask(people.office_leader, "monthly", org.province,
                           periods.month(2026, 3), "xlsx", "vi")  # fmt: skip
         closed = freezing.close(people.office_leader, org.province, periods.month(2026, 3))
+        register = register_actions.upload(
+            people.specialist, org.province, io.BytesIO(register_template.build()), "so.xlsx"
+        )
     screen = Screen(name="Hội trường", committee=org.province)
     token = screen.new_token()
     screen.save()
@@ -228,6 +234,7 @@ def world(org, people):
         "org:staff_end": Membership.objects.get(person=people.unit_staff).pk,
         "org:staff_reactivate": Membership.objects.get(person=people.unit_staff).pk,
         "org:staff_invite": people.unit_staff.pk,
+        "org:change_unit": org.finance_sub.pk,
         "directives:task_detail": task.pk,
         "directives:step": task.pk,
         "directives:directive_detail": task.directive_id,
@@ -241,6 +248,7 @@ def world(org, people):
         "reports:progress": report.pk,
         "reports:download": report.pk,
         "reports:reopen": closed.pk,
+        **{f"registers:{page}": register.pk for page in ("detail", "columns", "confirm", "discard")},
     }
     return SimpleNamespace(
         task=task, token=token, superuser=superuser, by_url=by_url, org=org, people=people
@@ -267,6 +275,8 @@ def concrete_urls(world) -> list[tuple[str, str]]:
                 return urlsafe_base64_encode(str(world.people.unit_staff.pk).encode())
             if param == "step":
                 return "receive"
+            if param == "kind":  # a unit change
+                return "rename"
             if param == "app_label":
                 return "directives"
             if param == "content_type_id":
