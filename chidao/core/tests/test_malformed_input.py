@@ -248,7 +248,8 @@ def world(org, people):
         "reports:progress": report.pk,
         "reports:download": report.pk,
         "reports:reopen": closed.pk,
-        **{f"registers:{page}": register.pk for page in ("detail", "columns", "confirm", "discard")},
+        **{f"registers:{view}": register.pk for view in ("detail", "columns", "confirm")},
+        "registers:discard": register.pk,
     }
     return SimpleNamespace(
         task=task, token=token, superuser=superuser, by_url=by_url, org=org, people=people
