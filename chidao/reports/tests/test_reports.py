@@ -171,9 +171,7 @@ def test_the_review_counts_each_specialists_urgings_in_the_period(org, people, w
         actions.urge(people.specialist, overdue, "Nhắc lần hai")
         review = periods.review(D(2026, 3, 20))
         document = content.build(content.Request("review", org.province, review))
-        earlier = content.build(
-            content.Request("review", org.province, periods.previous(review))
-        )
+        earlier = content.build(content.Request("review", org.province, periods.previous(review)))
     specialist = overdue.specialist.full_name if overdue.specialist else "No tracking specialist"
     rows = {row[2]: row for row in _tables(document)["By specialist"].rows}
     assert rows[specialist][-1] >= 2
