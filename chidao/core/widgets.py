@@ -33,6 +33,8 @@ class QuickSelect(forms.Select):
         final_attrs["name"] = name
         if self.is_required:
             final_attrs["required"] = True
+        if self.allow_multiple_selected:
+            final_attrs["multiple"] = True
         choices = self.choices
         if isinstance(choices, LazyChoices):
             choices = choices.options
@@ -41,6 +43,16 @@ class QuickSelect(forms.Select):
         options = choices.html(str(v) for v in self.format_value(value))
         # Every part is escaped: the keys and labels (``Options``), and flatatt's attributes.
         return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")  # noqa: S308
+
+
+class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
+    """A ``<select multiple>`` built as one string; its values are read as a list."""
+
+
+def quick_model_select(field: forms.ModelChoiceField) -> None:
+    """The field's select written in Python, its options fetched from its queryset when shown."""
+    cls = QuickSelectMultiple if isinstance(field.widget, forms.SelectMultiple) else QuickSelect
+    field.widget = cls(attrs=field.widget.attrs, choices=LazyChoices(field, field.queryset))
 
 
 class Options(list):

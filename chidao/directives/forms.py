@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core.params import ModelIdsField
-from chidao.core.widgets import quicken
+from chidao.core.widgets import quick_model_select, quicken
 from chidao.directives.models import Cause, CooperationStatus, DeadlineKind, Priority
 
 # Typed as dd/mm/yyyy whatever the browser's own locale (a native date field follows the
@@ -241,6 +241,14 @@ class CorrectionForm(StepForm):
             Q(committee=issuer) | Q(pk=task.sector_block_id)
         )
         self.fields["cooperating_units"].widget.attrs["size"] = 6
+        for name in (
+            "lead_unit",
+            "cooperating_units",
+            "directing_leader",
+            "specialist",
+            "sector_block",
+        ):
+            quick_model_select(self.fields[name])
         if task.deadline_kind == DeadlineKind.RECURRING and task.series_id is None:
             del self.fields["deadline"]  # each period has its own
         elif task.extension_count:

@@ -78,6 +78,11 @@ def _open_correction(page, task):
     box = page.locator("#step-edit")
     expect(box.locator("summary")).to_have_text("Đính chính")
     box.locator("summary").click()
+    # The form, with the committee's units and people, is built when asked for.
+    box.get_by_role("link", name="Mở biểu mẫu đính chính").click()
+    expect(page).to_have_url(re.compile(rf"/tasks/{task.pk}/edit/#step-edit$"))
+    box = page.locator("#step-edit")
+    expect(box).to_have_attribute("open", "")
     return box
 
 

@@ -226,6 +226,24 @@ def test_the_office_corrects_on_the_task_page(client, task, people, who):
     }
 
 
+def test_the_correction_form_is_built_only_when_asked_for(client, task, people):
+    """The task page offers the step with a link; its address shows the form, open, to those
+    who may correct (403 for the unit, 404 for whoever does not see the task)."""
+    url = f"/tasks/{task.pk}/edit/"
+    html = page(client, people.specialist, task).content.decode()
+    assert f'href="{url}#step-edit"' in html and 'name="edit-reason"' not in html
+    client.force_login(people.specialist)
+    opened = client.get(url)
+    assert opened.status_code == 200
+    shown = opened.content.decode()
+    assert 'name="edit-reason"' in shown and 'open id="step-edit"' in shown
+    assert f'<option value="{task.lead_unit_id}" selected>' in shown
+    client.force_login(people.unit_staff)
+    assert client.get(url).status_code == 403
+    client.force_login(people.outsider)
+    assert client.get(url).status_code == 404
+
+
 def test_a_refused_correction_on_the_page_says_why_and_saves_nothing(client, task, people):
     before = snapshot(task)
     response = post_correction(client, people.specialist, task, priority="urgent", reason="")

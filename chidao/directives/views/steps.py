@@ -138,6 +138,9 @@ STEPS = {
         _("The recurring report was stopped: no further period will open."),
     ),
 }
+# Steps whose form the task page builds only when asked for (a link opens it): the correction
+# offers the committee's units and people, which would cost more than the rest of the page.
+ON_REQUEST = ("edit",)
 # Steps outside the workflow's table (they move no state): the right each needs, and when it is
 # offered.
 EXTRA_STEPS = {
@@ -196,6 +199,12 @@ def take_step(request, pk: int, step: str):
     if step not in STEPS:
         raise Http404
     if request.method != "POST":
+        if step in ON_REQUEST:  # its form, open on the task page (reloading shows it again)
+            check(request.user, step_action(step), task)
+            if step not in offered_steps(request.user, task):
+                return redirect("directives:task_detail", pk=task.pk)
+            form = step_form(step, task, person=request.user)
+            return render_task(request, task, failed=(step, form))
         return redirect("directives:task_detail", pk=task.pk)
     # The step's own right first: "return a proposal" is an Office leader's even though the
     # action behind it also serves the specialist's "return a report" (which would otherwise

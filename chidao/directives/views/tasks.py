@@ -135,7 +135,7 @@ def render_task(request, task: Task, failed=None, status: int = 200):
     """The task page; ``failed`` = (form key, bound form) re-shows a refused step's input."""
     from types import SimpleNamespace
 
-    from chidao.directives.views.steps import PRIMARY_STEPS, offered_steps, step_form
+    from chidao.directives.views.steps import ON_REQUEST, PRIMARY_STEPS, offered_steps, step_form
 
     # A list longer than this shows its first ``fold_after`` items (the timeline: its latest
     # ones), the others behind "show all".
@@ -157,6 +157,11 @@ def render_task(request, task: Task, failed=None, status: int = 200):
     primary = next((s for s in steps if s in PRIMARY_STEPS), None)
     step_forms = []
     for key in steps:
+        if key in ON_REQUEST and key != failed_key:
+            # A form whose choices are the committee's units and people: built when asked for
+            # (``take_step`` by GET), not on every view of the task.
+            step_forms.append(SimpleNamespace(key=key, form=None, primary=False, open=False))
+            continue
         form = form_for(key, lambda s=key: step_form(s, task, person=person))
         # Shown open: the step that was refused, or else the primary step when it asks for
         # nothing more than a press (and an optional note).
@@ -241,7 +246,7 @@ def render_task(request, task: Task, failed=None, status: int = 200):
         "step_forms": step_forms,
         "extension_withheld": extension_withheld,
         "failed_key": failed_key,
-        "failed": failed_form is not None,
+        "failed": failed_form is not None and failed_form.is_bound,
         "refusal": refusal,
         "cooperations": cooperations,
         "events": events,
