@@ -16,7 +16,10 @@ def test_a_specialist_logs_in_sees_their_roles_and_switches_to_english(page, peo
     _log_in(page, "specialist")
     page.wait_for_url("**/")
     assert page.get_by_role("heading", name="Vai trò của bạn").is_visible()
-    assert page.get_by_role("link", name="Sở Tài chính").is_visible()
+    # The unit followed, on the specialist's panel (and among the silent units: nobody of it
+    # has signed in yet).
+    assert page.locator("#home-specialist").get_by_role("link", name="Sở Tài chính").is_visible()
+    assert page.locator("#home-silent-units").get_by_role("link", name="Sở Tài chính").is_visible()
     page.get_by_label("Ngôn ngữ").select_option("en")
     expect(page.get_by_role("heading", name="Your roles")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
