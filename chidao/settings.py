@@ -183,6 +183,16 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# What one request writes for another to read while it still runs (how far an import has
+# gone): Redis when set, else files under var/, which every process of this server sees.
+CACHES["shared"] = (
+    {**CACHES["default"], "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "chidao") + ":shared"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.Person"

@@ -23,6 +23,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The suite's own shared cache, in a folder its subprocesses inherit (they read what it wrote).
+CACHES = {**CACHES, "shared": {**CACHES["shared"]}}  # noqa: F405
+if not os.environ.get("REDIS_URL"):
+    os.environ.setdefault("CHIDAO_TEST_SHARED_CACHE", tempfile.mkdtemp(prefix="chidao-cache-"))
+    CACHES["shared"]["LOCATION"] = os.environ["CHIDAO_TEST_SHARED_CACHE"]
 # Two-factor sign-in is asked of nobody in the suite's sign-ins; its own tests turn it on.
 CHIDAO_TWO_FACTOR_REQUIRED_ROLES: list[str] = []
 CHIDAO_TWO_FACTOR_ADMIN_SITE = False

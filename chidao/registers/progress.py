@@ -1,15 +1,15 @@
 """How far a long check or import has gone, for the page that waits on it.
 
 The browser names the run with a token of its own (``import.js``) before sending the file, so
-the page can ask while the request that does the work is still running. The figures live in the
-cache: shared by every app server when ``REDIS_URL`` is set; with the per-process cache a poll
-answered by another process finds nothing and the page only says it is working, never a
-made-up figure.
+the page can ask while the request that does the work is still running, whichever process
+answers it: the figures live in the ``shared`` cache (files under var/ that every process of the
+server sees, or Redis when ``REDIS_URL`` is set; see the settings). A poll that finds nothing
+says the page is working, never a made-up figure.
 """
 
 import re
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 TOKEN = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 KEEP_SECONDS = 600
@@ -27,7 +27,7 @@ def reporter(person, token: str | None):
     key = _key(person.pk, token)
 
     def tell(done: int, total: int, step: str) -> None:
-        cache.set(key, {"done": done, "total": total, "step": str(step)}, KEEP_SECONDS)
+        caches["shared"].set(key, {"done": done, "total": total, "step": str(step)}, KEEP_SECONDS)
 
     return tell
 
@@ -35,4 +35,4 @@ def reporter(person, token: str | None):
 def read(person, token: str) -> dict | None:
     if not TOKEN.match(token):
         return None
-    return cache.get(_key(person.pk, token))
+    return caches["shared"].get(_key(person.pk, token))

@@ -1,8 +1,12 @@
 """The import page: upload, dry run, columns, confirmation; who may open what."""
 
 import io
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from openpyxl import load_workbook
 
 from chidao.directives.models import Task
@@ -182,3 +186,21 @@ def test_progress_is_read_back_only_by_its_owner(client, org, people):
     }  # fmt: skip
     client.force_login(people.division_head)
     assert client.get("/registers/progress/abcdef12-3456/").json() == {}
+
+
+def test_progress_written_by_one_process_is_read_by_another(people):
+    """The request that imports and the one that asks how far it has gone may be answered by
+    two processes of the server (``make run`` starts several)."""
+    progress.reporter(people.specialist, "abcdef12-7777")(40, 100, "Đang kiểm tra")
+    code = (
+        "import django; django.setup()\n"
+        "from types import SimpleNamespace\n"
+        "from chidao.registers import progress\n"
+        f"print(progress.read(SimpleNamespace(pk={people.specialist.pk}), 'abcdef12-7777'))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "chidao.test_settings"}
+    run = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
+        cwd=settings.BASE_DIR,
+    )  # fmt: skip
+    assert "'done': 40" in run.stdout and "'total': 100" in run.stdout
