@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from chidao.core.params import parse_id
 from chidao.core.text import fold
-from chidao.org import actions, invitations, permissions, signins, staff
+from chidao.org import invitations, permissions, signins, staff
 from chidao.org.forms import ContactForm, FollowForm, StaffForm
 from chidao.org.models import FollowAssignment, Membership, Person, Unit, UnitKind
 from chidao.org.permissions import Action
+from chidao.org.views import apply_follow_form
 
 STAFF_FIELDS = ("username", "full_name", "email", "phone", "role", "position")
 
@@ -153,20 +154,7 @@ def follows(request, pk):
     units = Unit.objects.directed_by(committee).filter(is_active=True)
     if request.method == "POST":
         unit = get_object_or_404(units, pk=parse_id(request.POST.get("unit")) or 0)
-        form = FollowForm(request.POST, candidates=candidates)
-        if form.is_valid():
-            try:
-                actions.assign_follow(request.user, form.cleaned_data["specialist"], unit)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(
-                    request,
-                    _("%(person)s now follows %(unit)s.")
-                    % {"person": form.cleaned_data["specialist"], "unit": unit},
-                )
-        else:
-            messages.error(request, " ".join(form.errors["specialist"]))
+        apply_follow_form(request, FollowForm(request.POST, candidates=candidates), unit)
         return redirect(reverse("org:follows", args=[committee.pk]) + f"#unit-{unit.pk}")
     query = request.GET.get("q", "").strip()
     for word in fold(query).split():

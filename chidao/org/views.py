@@ -73,20 +73,25 @@ def assign_follow(request, pk):
     form = _follow_form(request.user, unit, request.POST)
     if form is None:
         raise PermissionDenied
-    if form.is_valid():
-        try:
-            actions.assign_follow(request.user, form.cleaned_data["specialist"], unit)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("%(person)s now follows %(unit)s.")
-                % {"person": form.cleaned_data["specialist"], "unit": unit},
-            )
-    else:
-        messages.error(request, " ".join(form.errors["specialist"]))
+    apply_follow_form(request, form, unit)
     return redirect("org:unit_detail", pk=unit.pk)
+
+
+def apply_follow_form(request, form: FollowForm, unit: Unit) -> None:
+    """Assign the specialist the form names to ``unit``; the outcome as a message."""
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["specialist"]))
+        return
+    try:
+        actions.assign_follow(request.user, form.cleaned_data["specialist"], unit)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(person)s now follows %(unit)s.")
+            % {"person": form.cleaned_data["specialist"], "unit": unit},
+        )
 
 
 @login_required
