@@ -512,7 +512,12 @@ def test_the_directive_page_offers_the_correction_to_the_office_only(client, two
         'id="correct-directive"'
         in client.get(f"/tasks/directives/{directive.pk}/").content.decode()
     )
-    form = client.get(url).context["form"]
+    opened = client.get(url)
+    form = opened.context["form"]
+    # The directive's fields and its files as the entry form shows them, the files kept.
+    shown = opened.content.decode()
+    assert 'name="summary"' in shown and 'type="file" name="files"' in shown
+    assert "Các tệp đã đính kèm vẫn được giữ." in shown
     data = {k: v for k, v in form.initial.items() if v not in (None, False)}
     data.update(issued_on="02/03/2026", summary="Về việc đã đính chính", reason="Nhập nhầm")
     response = client.post(url, data)
