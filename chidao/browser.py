@@ -49,6 +49,33 @@ def page(browser, live_server):
     context.close()
 
 
+# Reports each Content-Security-Policy violation to the test (``watched_page``).
+WATCH_CSP = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cspViolation(event.violatedDirective + " blocked " + (event.blockedURI || "inline"));
+});
+"""
+
+
+@pytest.fixture
+def watched_page(browser, live_server):
+    """A page at 1366x768 whose console errors, script errors and CSP violations are collected
+    in ``page.problems``, for a test to find empty (or holding only what it expects)."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="vi-VN", viewport={"width": 1366, "height": 768}
+    )
+    problems = []
+    context.expose_function("__cspViolation", lambda text: problems.append(f"CSP: {text}"))
+    context.add_init_script(WATCH_CSP)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.problems = problems
+    yield page
+    context.close()
+
+
 def log_in(page, username: str) -> None:
     """Sign in as ``username`` in a fresh session (the previous person's cookies dropped)."""
     from chidao.conftest import PASSWORD

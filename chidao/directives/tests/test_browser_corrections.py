@@ -27,11 +27,6 @@ from chidao.org.models import Role, UnitKind
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-WATCH = """
-document.addEventListener("securitypolicyviolation", function (event) {
-  window.__cspViolation(event.violatedDirective + " blocked " + (event.blockedURI || "inline"));
-});
-"""
 
 
 @pytest.fixture
@@ -57,20 +52,8 @@ def world(transactional_db):
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, locale="vi-VN", viewport={"width": 1366, "height": 768}
-    )
-    problems = []
-    context.expose_function("__cspViolation", lambda text: problems.append(f"CSP: {text}"))
-    context.add_init_script(WATCH)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    page.problems = problems
-    yield page
-    context.close()
+def page(watched_page):
+    return watched_page
 
 
 def _open_correction(page, task):

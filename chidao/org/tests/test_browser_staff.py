@@ -15,27 +15,13 @@ from playwright.sync_api import expect
 from chidao.browser import log_in
 from chidao.org.models import Membership, Person
 
-WATCH = """
-document.addEventListener("securitypolicyviolation", function (event) {
-  window.__cspViolation(event.violatedDirective + " blocked " + (event.blockedURI || "inline"));
-});
-"""
 NEW_PASSWORD = "Sen-hong-Dong-Thap-2026"
 
 
 @pytest.fixture
-def watched(browser, live_server, settings):
+def watched(watched_page, live_server, settings):
     settings.SITE_URL = live_server.url
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN")
-    problems = []
-    context.expose_function("__cspViolation", lambda text: problems.append(f"CSP: {text}"))
-    context.add_init_script(WATCH)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    yield page, problems
-    context.close()
+    return watched_page, watched_page.problems
 
 
 def _sign_in(page, username, password):

@@ -18,12 +18,6 @@ from chidao.directives.models import Task
 from chidao.directives.tests.conftest import issue
 from chidao.org.models import Unit
 
-WATCH = """
-document.addEventListener("securitypolicyviolation", function (event) {
-  window.__cspViolation(event.violatedDirective + " blocked " + (event.blockedURI || "inline"));
-});
-"""
-
 
 @pytest.fixture
 def tasks(org, people):
@@ -40,17 +34,8 @@ def tasks(org, people):
 
 
 @pytest.fixture
-def watched(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN")
-    problems = []
-    context.expose_function("__cspViolation", lambda text: problems.append(f"CSP: {text}"))
-    context.add_init_script(WATCH)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    yield page, problems
-    context.close()
+def watched(watched_page):
+    return watched_page, watched_page.problems
 
 
 def test_an_administrator_previews_and_confirms_a_merger(watched, org, people, tasks):
