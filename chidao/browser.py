@@ -20,6 +20,23 @@ CHROMIUM_ARGS = [
 ]
 
 
+def on_postgresql() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """The browser tests run once, in the SQLite run (``make test`` as a new user runs it): what
+    they check, pages as chromium shows and runs them, does not depend on the engine, and every
+    query those pages make runs on PostgreSQL too through the HTTP tests of the same views. CI
+    runs the suite on both engines; ``CHIDAO_BROWSER_ON_POSTGRESQL=1`` runs them there as well."""
+    if not on_postgresql() or os.environ.get("CHIDAO_BROWSER_ON_POSTGRESQL") == "1":
+        return
+    skip = pytest.mark.skip(reason="browser test: runs in the SQLite run (README, Tests)")
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(skip)
+
+
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not os.path.exists(path):

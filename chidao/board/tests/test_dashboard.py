@@ -1,14 +1,20 @@
 """The leaders' dashboard: the domain's counts, and every number opens exactly its tasks."""
 
 import datetime
+import html as html_lib
 import re
 
 import time_machine
 
 from chidao.board import stats
 from chidao.board.tests.test_board import TODAY, boundaries  # noqa: F401 (a fixture)
+from chidao.board.tests.worlds import at, spec
+from chidao.directives import actions
 from chidao.directives.models import Task
+from chidao.directives.tests.conftest import issue
 from chidao.directives.timeliness import counting_groups
+
+D = datetime.date
 
 URL = "/dashboard/?start=01/01/2026&end=31/12/2026"
 
@@ -62,3 +68,46 @@ def test_a_unit_sees_only_its_own_figures(client, org, people, boundaries):  # n
 def test_the_dashboard_needs_a_login(client):
     response = client.get(URL)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+# --- Extensions asked after the deadline: a sub-group of "done on time", shown apart ------------
+LATE_EXTENSIONS_SEEN = datetime.datetime(2026, 3, 20, 3, tzinfo=datetime.UTC)
+EVERY_DAY_DASHBOARD = "/dashboard/?start=01/01/2025&end=31/12/2026"
+
+
+def test_work_done_within_a_late_extension_is_counted_apart(client, org, people, settings):
+    settings.CHIDAO_LATE_EXTENSIONS = True
+    with at(D(2026, 3, 2)):
+        late, timely = issue(people.specialist, org, people,
+                             spec("Gia hạn xin muộn", org.finance, D(2026, 3, 10)),
+                             spec("Gia hạn xin đúng lúc", org.finance, D(2026, 3, 10)))  # fmt: skip
+        actions.receive(people.unit_staff, late)
+        actions.receive(people.unit_staff, timely)
+    with at(D(2026, 3, 6)):
+        on_time = actions.request_extension(people.unit_staff, timely, proposed_date=D(2026, 3, 20),
+                                            reason="Chờ số liệu")  # fmt: skip
+        actions.decide_extension(people.office_leader, on_time, approve=True)
+    with at(D(2026, 3, 12)):  # two days after the deadline
+        asked_late = actions.request_extension(
+            people.unit_staff, late, proposed_date=D(2026, 3, 20), reason="Chờ số liệu"
+        )
+        actions.decide_extension(people.office_leader, asked_late, approve=True)
+    with at(D(2026, 3, 18)):
+        for task in (late, timely):
+            task = actions.report_done(people.unit_staff, task, result="Xong")
+            actions.propose_closing(people.specialist, task)
+            actions.confirm(people.office_leader, task)
+    with time_machine.travel(LATE_EXTENSIONS_SEEN, tick=False):
+        scope = stats.Scope(D(2025, 1, 1), D(2026, 12, 31), org.province)
+        board = stats.build(people.office_leader, scope)
+    assert board.totals.done_on_time == 2
+    assert board.totals.done_on_time_after_extension == 2
+    assert board.totals.done_on_time_after_late_extension == 1
+    client.force_login(people.office_leader)
+    with time_machine.travel(LATE_EXTENSIONS_SEEN, tick=False):
+        page = client.get(EVERY_DAY_DASHBOARD).content.decode()
+        link = html_lib.unescape(
+            re.search(r'data-count="1" href="([^"]+after_late_extension[^"]*)"', page).group(1)
+        )
+        listed = client.get(link, headers={"HX-Request": "true"}).context["page"].object_list
+    assert [t.content for t in listed] == ["Gia hạn xin muộn"]

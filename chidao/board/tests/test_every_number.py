@@ -10,16 +10,17 @@ each linked number is followed as the same person and compared with the list it 
 import datetime
 import html as html_lib
 import re
+from types import SimpleNamespace
 
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import transaction
 
 from chidao.board import snapshot, stats
-from chidao.board.tests.worlds import TODAY, at, spec
-from chidao.directives import actions
+from chidao.board.tests.worlds import TODAY, build_world
+from chidao.conftest import build_org, build_people
 from chidao.directives.models import Task
-from chidao.directives.tests.conftest import issue
 from chidao.directives.timeliness import counting_groups, scope_q
 
 D = datetime.date
@@ -34,6 +35,32 @@ FIGURE = re.compile(r'<a [^>]*data-count="(\d+)" href="([^"]+)"')
 BARE_NUMBER_LINK = re.compile(
     r'<a (?![^>]*data-count)[^>]*href="/tasks/\?[^"]*"[^>]*>\s*\d+\s*</a>'
 )
+
+
+@pytest.fixture(scope="module")
+def kept(django_db_setup, django_db_blocker):
+    """The tests here only read: the organisation and the world are built once for the module,
+    in a transaction rolled back at its end; each test runs in a savepoint of its own."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        org = build_org()
+        people = build_people(org)
+        yield SimpleNamespace(org=org, people=people, world=build_world(org, people))
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def org(kept, db):
+    return kept.org
+
+
+@pytest.fixture
+def people(kept):
+    return kept.people
+
+
+@pytest.fixture
+def world(kept):
+    return kept.world
 
 
 @pytest.fixture(autouse=True)
@@ -197,7 +224,7 @@ def test_open_overdue_work_counts_against_a_unit_in_the_ranking(org, people, wor
     assert rates[len(judged) :] == [None] * (len(rates) - len(judged))  # unjudged units last
 
 
-def test_ties_are_broken_by_overdue_then_size_then_name(org, people):
+def test_ties_are_broken_by_overdue_then_size_then_name():
     def row(name, on_time, late, overdue, within):
         counts = stats.Counts(total=on_time + late + overdue + within, done_on_time=on_time,
                               done_on_time_after_extension=0,
@@ -213,40 +240,3 @@ def test_ties_are_broken_by_overdue_then_size_then_name(org, people):
         row("Sở E", 0, 0, 0, 3),
     ], key=lambda item: item[1], name=lambda item: item[0])  # fmt: skip
     assert [name for name, _c in ordered] == ["Sở B", "Sở C", "Sở Đ", "Sở A", "Sở E"]
-
-
-# --- Extensions asked after the deadline: a sub-group of "done on time", shown apart ------------
-def test_work_done_within_a_late_extension_is_counted_apart(client, org, people, settings):
-    settings.CHIDAO_LATE_EXTENSIONS = True
-    with at(D(2026, 3, 2)):
-        late, timely = issue(people.specialist, org, people,
-                             spec("Gia hạn xin muộn", org.finance, D(2026, 3, 10)),
-                             spec("Gia hạn xin đúng lúc", org.finance, D(2026, 3, 10)))  # fmt: skip
-        actions.receive(people.unit_staff, late)
-        actions.receive(people.unit_staff, timely)
-    with at(D(2026, 3, 6)):
-        on_time = actions.request_extension(people.unit_staff, timely, proposed_date=D(2026, 3, 20),
-                                            reason="Chờ số liệu")  # fmt: skip
-        actions.decide_extension(people.office_leader, on_time, approve=True)
-    with at(D(2026, 3, 12)):  # two days after the deadline
-        asked_late = actions.request_extension(
-            people.unit_staff, late, proposed_date=D(2026, 3, 20), reason="Chờ số liệu"
-        )
-        actions.decide_extension(people.office_leader, asked_late, approve=True)
-    with at(D(2026, 3, 18)):
-        for task in (late, timely):
-            task = actions.report_done(people.unit_staff, task, result="Xong")
-            actions.propose_closing(people.specialist, task)
-            actions.confirm(people.office_leader, task)
-    board = _dashboard(people.office_leader, org.province)
-    assert board.totals.done_on_time == 2
-    assert board.totals.done_on_time_after_extension == 2
-    assert board.totals.done_on_time_after_late_extension == 1
-    client.force_login(people.office_leader)
-    with time_machine.travel(TODAY, tick=False):
-        page = client.get(DASHBOARD).content.decode()
-        link = html_lib.unescape(
-            re.search(r'data-count="1" href="([^"]+after_late_extension[^"]*)"', page).group(1)
-        )
-        listed = client.get(link, headers={"HX-Request": "true"}).context["page"].object_list
-    assert [t.content for t in listed] == ["Gia hạn xin muộn"]

@@ -36,6 +36,11 @@ def spec(content, unit, deadline=None, **fields):
 @pytest.fixture
 def world(org, people):
     """Tasks in every state and timeliness, seen on Friday 20/03/2026."""
+    return build_world(org, people)
+
+
+def build_world(org, people) -> dict:
+    """The world's tasks by name; a function too, for a module that builds it once."""
     p, w = people, {}
     lead = {"directing_leader": p.leader}
     with at(D(2026, 1, 5)):

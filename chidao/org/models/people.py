@@ -65,11 +65,15 @@ class Person(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.username
 
     def save(self, *args, **kwargs):
+        self.set_derived_fields()
+        super().save(*args, **kwargs)
+
+    def set_derived_fields(self) -> None:
+        """The search text and the sort key (also for rows written in bulk, without ``save``)."""
         self.search_text = fold(f"{self.full_name} {self.username} {self.email}")
         # Vietnamese lists order people by given name (the last word), then by the full name.
         given = self.full_name.split()[-1] if self.full_name.split() else self.username
         self.sort_key = vi_sort_key(f"{given} {self.full_name}")
-        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -180,8 +180,7 @@ class Unit(models.Model):
         3. Save, then set this unit's path (its id is only known after the first insert) and, if
            it had one before, rewrite every descendant's path prefix and depth in one UPDATE.
         """
-        self.search_text = fold(f"{self.name} {self.short_name} {self.code} {self.admin_code}")
-        self.sort_key = vi_sort_key(self.name)
+        self.set_derived_fields()
         parent_path, parent_depth = "/", -1
         if self.parent_id:
             parent_path, parent_depth = Unit.objects.values_list("path", "depth").get(
@@ -202,6 +201,11 @@ class Unit(models.Model):
                     )
                 Unit.objects.filter(pk=self.pk).update(path=new_path)
                 self.path = new_path
+
+    def set_derived_fields(self) -> None:
+        """The search text and the sort key (the path and depth need the row's id: ``save``)."""
+        self.search_text = fold(f"{self.name} {self.short_name} {self.code} {self.admin_code}")
+        self.sort_key = vi_sort_key(self.name)
 
     # --- tree -----------------------------------------------------------------------------
     def ancestor_ids(self) -> list[int]:
