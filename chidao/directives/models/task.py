@@ -85,11 +85,13 @@ class TaskQuerySet(models.QuerySet):
 
 
 # A unit's tasks by assignment date, then every column the counting rules and the dashboard's
-# groupings read (``task_unit_counting_idx``).
+# groupings read (``task_unit_counting_idx``), the people it groups by included: an index-only
+# scan, where a missing column visits every task's row.
 UNIT_COUNTING_COLUMNS = [
     "lead_unit", "assigned_on", "state", "deadline", "completed_on", "deadline_kind", "series",
     "parent", "assigner_unit", "original_deadline", "extension_count", "extended_after_deadline",
-    "last_update_at", "directive", "sector_block", "id",
+    "last_update_at", "directive", "sector_block", "directing_leader", "specialist",
+    "deadline_corrections", "id",
 ]  # fmt: skip
 
 
