@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core import clock
+from chidao.core.widgets import quick_model_select
 from chidao.directives import date_rules
 from chidao.directives.forms import DATE, StepForm
 from chidao.org import permissions
@@ -54,6 +55,9 @@ class ScopeForm(StepForm):
             kind__in=["office", "office_division"]
         ).order_by("depth", "sort_order", "sort_key")
         self.fields["sector_block"].queryset = SectorBlock.objects.filter(committee__in=units)
+        # A province offers a hundred units and more: their options are written in Python.
+        quick_model_select(self.fields["unit"])
+        quick_model_select(self.fields["sector_block"])
 
     def clean(self):
         data = super().clean()
