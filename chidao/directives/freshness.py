@@ -81,6 +81,18 @@ def count(fresh: str, qs) -> int:
     return qs.count() if key is None else remember(fresh, f"count:{key}", qs.count)
 
 
+def shelf(fresh: str, qs, first) -> tuple[int, list]:
+    """How many tasks ``qs`` holds and its ``first`` ones (a slice of it), computed together
+    once per stamp: keyed by ``first``'s SQL, which holds ``qs``'s conditions and order as well.
+    Both come from the same data, so they are exactly as fresh as each other."""
+    key = _sql(first)
+
+    def compute():
+        return qs.count(), list(first)
+
+    return compute() if key is None else remember(fresh, f"shelf:{key}", compute)
+
+
 def rows(fresh: str, qs) -> list:
     """The rows of a ``values()`` query (an aggregate by some key)."""
     key = _sql(qs)

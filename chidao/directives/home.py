@@ -160,17 +160,17 @@ QUEUE_BY_DEADLINE = (F("deadline").asc(nulls_last=True), "pk")
 @dataclass(frozen=True)
 class HomeDay(Today):
     """Today, with the stamp of the data the page's figures are counted from
-    (``freshness``): the rows of a shelf are read live, its count and the tables once per
-    change for everyone."""
+    (``freshness``): a shelf's count and first rows, and the tables, are computed once per
+    change for everyone who sees the same ones."""
 
     fresh: str = ""
 
 
 def _shelf(key, title, qs, params: dict, today: HomeDay, order=BY_DEADLINE) -> Shelf:
     qs = qs.order_by(*order)
-    tasks = qs.select_related("lead_unit").only(*TaskRow.FIELDS)[:LIMIT]
-    rows = TaskRow.many(tasks, today)
-    return Shelf(key, title, freshness.count(today.fresh, qs), rows, query(**params))
+    first = qs.select_related("lead_unit").only(*TaskRow.FIELDS)[:LIMIT]
+    count, tasks = freshness.shelf(today.fresh, qs, first)
+    return Shelf(key, title, count, TaskRow.many(tasks, today), query(**params))
 
 
 def panels(person) -> list[Panel]:

@@ -63,6 +63,34 @@ def test_a_step_changes_the_figures_at_once_even_within_the_same_instant(org, pe
 
 
 @override_settings(CHIDAO_BOARD_CACHE_SECONDS=300)
+def test_a_shelfs_rows_are_kept_with_its_count_and_change_with_them(org, people, frozen):
+    """A shelf's first rows are kept under the same stamp as its count: a step, or a unit's
+    new name, shows on the next home page, in the rows as in the count."""
+    specs = [TaskSpec(content=f"Việc {i}", lead_unit=org.finance, deadline_date=DUE)
+             for i in range(3)]  # fmt: skip
+    tasks = issue(people.specialist, org, people, *specs)
+    panel = f"unit-{org.finance.pk}"
+
+    def shelf():
+        person = Person.objects.get(pk=people.unit_staff.pk)
+        (found,) = [p for p in panels(person) if p.key == panel]
+        return next(s for s in found.shelves if s.key == "unreceived")
+
+    assert [r.task.content for r in shelf().rows] == ["Việc 0", "Việc 1", "Việc 2"]
+    assert [r.task.content for r in shelf().rows] == ["Việc 0", "Việc 1", "Việc 2"]  # kept
+    actions.receive(people.unit_staff, tasks[1])
+    after = shelf()
+    assert (after.count, [r.task.content for r in after.rows]) == (2, ["Việc 0", "Việc 2"])
+    # A rename records no step: the unit's own time of change tells (later than the units'
+    # creation, which ran on the real clock; on PostgreSQL the change counter too, once the
+    # rename commits).
+    with time_machine.travel(datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC), tick=False):
+        org.finance.name = "Sở Tài chính (tên mới)"
+        org.finance.save()
+    assert {r.task.lead_unit.name for r in shelf().rows} == {"Sở Tài chính (tên mới)"}
+
+
+@override_settings(CHIDAO_BOARD_CACHE_SECONDS=300)
 def test_the_same_data_is_counted_once_for_everyone(org, people, frozen, monkeypatch):
     issue(people.specialist, org, people,
           TaskSpec(content="Việc", lead_unit=org.finance, deadline_date=DUE))  # fmt: skip
