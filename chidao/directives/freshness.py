@@ -93,6 +93,12 @@ def shelf(fresh: str, qs, first) -> tuple[int, list]:
     return compute() if key is None else remember(fresh, f"shelf:{key}", compute)
 
 
+def listed(fresh: str, qs) -> list:
+    """The objects of a query (a page of a list), fetched once per stamp."""
+    key = _sql(qs)
+    return list(qs) if key is None else remember(fresh, f"listed:{key}", lambda: list(qs))
+
+
 def rows(fresh: str, qs) -> list:
     """The rows of a ``values()`` query (an aggregate by some key)."""
     key = _sql(qs)

@@ -91,6 +91,27 @@ def test_a_shelfs_rows_are_kept_with_its_count_and_change_with_them(org, people,
 
 
 @override_settings(CHIDAO_BOARD_CACHE_SECONDS=300)
+def test_a_lists_total_and_page_are_kept_and_change_with_the_data(client, org, people, frozen):
+    """Opened again before any change, the list reads neither its total nor its page from the
+    tasks again; after a step, both are the new ones."""
+    specs = [TaskSpec(content=f"Việc {i}", lead_unit=org.finance, deadline_date=DUE)
+             for i in range(3)]  # fmt: skip
+    tasks = issue(people.specialist, org, people, *specs)
+    client.force_login(people.unit_staff)
+
+    def listed():
+        page = client.get("/tasks/?state=assigned").context["page"]
+        return page.paginator.count, [task.content for task in page.object_list]
+
+    assert listed() == (3, ["Việc 0", "Việc 1", "Việc 2"])
+    with CaptureQueriesContext(connection) as again:
+        assert listed() == (3, ["Việc 0", "Việc 1", "Việc 2"])
+    assert not [q for q in again.captured_queries if 'FROM "directives_task"' in q["sql"]]
+    actions.receive(people.unit_staff, tasks[1])
+    assert listed() == (2, ["Việc 0", "Việc 2"])
+
+
+@override_settings(CHIDAO_BOARD_CACHE_SECONDS=300)
 def test_the_same_data_is_counted_once_for_everyone(org, people, frozen, monkeypatch):
     issue(people.specialist, org, people,
           TaskSpec(content="Việc", lead_unit=org.finance, deadline_date=DUE))  # fmt: skip
