@@ -81,22 +81,28 @@ def count(fresh: str, qs) -> int:
     return qs.count() if key is None else remember(fresh, f"count:{key}", qs.count)
 
 
-def shelf(fresh: str, qs, first) -> tuple[int, list]:
-    """How many tasks ``qs`` holds and its ``first`` ones (a slice of it), computed together
-    once per stamp: keyed by ``first``'s SQL, which holds ``qs``'s conditions and order as well.
-    Both come from the same data, so they are exactly as fresh as each other."""
-    key = _sql(first)
+def of_tasks(fresh: str, what: str, ids, compute: Callable):
+    """``compute()`` once per stamp for the tasks the query ``ids`` picks (their ids, in order):
+    keyed by ``what`` (what ``compute`` makes of them: a count, a page with these columns) and
+    by ``ids``' SQL, which holds the conditions, the order and the slice but one column, so it
+    compiles in a third of the time the full query takes."""
+    key = _sql(ids)
+    if key is None:
+        return compute()
+    digest = hashlib.sha256(f"{what}\n{key}".encode()).hexdigest()
+    return remember(fresh, f"tasks:{digest}", compute)
+
+
+def shelf(fresh: str, qs, fields: tuple[str, ...], limit: int) -> tuple[int, list]:
+    """How many tasks ``qs`` holds and its first ``limit`` (with ``fields``: a related name's
+    too), computed together once per stamp: both come from the same data, so they are exactly
+    as fresh as each other."""
+    related = sorted({name.split("__")[0] for name in fields if "__" in name})
 
     def compute():
-        return qs.count(), list(first)
+        return qs.count(), list(qs.select_related(*related).only(*fields)[:limit])
 
-    return compute() if key is None else remember(fresh, f"shelf:{key}", compute)
-
-
-def listed(fresh: str, qs) -> list:
-    """The objects of a query (a page of a list), fetched once per stamp."""
-    key = _sql(qs)
-    return list(qs) if key is None else remember(fresh, f"listed:{key}", lambda: list(qs))
+    return of_tasks(fresh, f"shelf:{limit}:{','.join(fields)}", qs.values("pk"), compute)
 
 
 def rows(fresh: str, qs) -> list:

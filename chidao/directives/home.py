@@ -167,9 +167,7 @@ class HomeDay(Today):
 
 
 def _shelf(key, title, qs, params: dict, today: HomeDay, order=BY_DEADLINE) -> Shelf:
-    qs = qs.order_by(*order)
-    first = qs.select_related("lead_unit").only(*TaskRow.FIELDS)[:LIMIT]
-    count, tasks = freshness.shelf(today.fresh, qs, first)
+    count, tasks = freshness.shelf(today.fresh, qs.order_by(*order), TaskRow.FIELDS, LIMIT)
     return Shelf(key, title, count, TaskRow.many(tasks, today), query(**params))
 
 
