@@ -21,6 +21,7 @@ CHROMIUM_ARGS = [
 
 
 def on_postgresql() -> bool:
+    """Whether the suite was asked to run on PostgreSQL (``DATABASE_URL``)."""
     return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
 

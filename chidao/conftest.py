@@ -52,9 +52,15 @@ def _own_anchor_log(settings, tmp_path):
     settings.CHIDAO_ANCHOR_LOG = tmp_path / "anchors.log"
 
 
-def make_unit(parent, kind, name, code="", level="", **extra):
+def _level(kind, parent, level: str = "") -> str:
+    """A committee without a level given is the province's at the root, a commune's below."""
     if kind == UnitKind.COMMITTEE and not level:
-        level = Level.PROVINCE if parent is None else Level.COMMUNE
+        return Level.PROVINCE if parent is None else Level.COMMUNE
+    return level
+
+
+def make_unit(parent, kind, name, code="", level="", **extra):
+    level = _level(kind, parent, level)
     unit = Unit(parent=parent, kind=kind, name=name, code=code, level=level, **extra)
     unit.save()
     return unit
@@ -106,9 +112,7 @@ def _add_units(into, parent, rows) -> None:
     """Children of ``parent`` (or roots), as ``make_unit`` would save them, in two statements."""
     units = []
     for attr, kind, name, code, extra in rows:
-        level = extra.pop("level", "")
-        if kind == UnitKind.COMMITTEE and not level:
-            level = Level.PROVINCE if parent is None else Level.COMMUNE
+        level = _level(kind, parent, extra.pop("level", ""))
         unit = Unit(parent=parent, kind=kind, name=name, code=code, level=level, **extra)
         unit.set_derived_fields()
         unit.depth = 0 if parent is None else parent.depth + 1

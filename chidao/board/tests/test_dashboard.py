@@ -5,12 +5,15 @@ import html as html_lib
 import re
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from chidao.board import stats
 from chidao.board.tests.test_board import TODAY, boundaries  # noqa: F401 (a fixture)
 from chidao.board.tests.worlds import at, spec
 from chidao.directives import actions
 from chidao.directives.models import Task
+from chidao.directives.models.task import UNIT_COUNTING_COLUMNS
 from chidao.directives.tests.conftest import issue
 from chidao.directives.timeliness import counting_groups
 
@@ -119,11 +122,6 @@ def test_a_units_figures_read_only_columns_of_the_counting_index(client, org, pe
     ``task_unit_counting_idx`` and nothing else, so PostgreSQL answers it from the index alone
     (a column outside it made the groupings by leader and by specialist visit every task's row:
     5,500 rows of Sở Tài chính at 100,000 tasks, 12 ms each instead of 5)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from chidao.directives.models.task import UNIT_COUNTING_COLUMNS
-
     indexed = {Task._meta.get_field(name).column for name in UNIT_COUNTING_COLUMNS}
     client.force_login(people.office_leader)
     with CaptureQueriesContext(connection) as captured:

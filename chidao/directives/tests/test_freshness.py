@@ -26,12 +26,16 @@ NOW = datetime.datetime(2026, 4, 20, 3, tzinfo=datetime.UTC)
 DUE = datetime.date(2026, 6, 30)
 
 
-def _count(person, panel_key: str, shelf_key: str) -> int:
+def _shelf(person, panel_key: str, shelf_key: str):
     person = Person.objects.get(pk=person.pk)  # no cached jurisdictions
     (panel,) = [p for p in panels(person) if p.key == panel_key]
     (shelf,) = [s for s in panel.shelves if s.key == shelf_key]
     assert shelf.count >= len(shelf.rows)
-    return shelf.count
+    return shelf
+
+
+def _count(person, panel_key: str, shelf_key: str) -> int:
+    return _shelf(person, panel_key, shelf_key).count
 
 
 @pytest.fixture
@@ -72,9 +76,7 @@ def test_a_shelfs_rows_are_kept_with_its_count_and_change_with_them(org, people,
     panel = f"unit-{org.finance.pk}"
 
     def shelf():
-        person = Person.objects.get(pk=people.unit_staff.pk)
-        (found,) = [p for p in panels(person) if p.key == panel]
-        return next(s for s in found.shelves if s.key == "unreceived")
+        return _shelf(people.unit_staff, panel, "unreceived")
 
     assert [r.task.content for r in shelf().rows] == ["Việc 0", "Việc 1", "Việc 2"]
     assert [r.task.content for r in shelf().rows] == ["Việc 0", "Việc 1", "Việc 2"]  # kept
