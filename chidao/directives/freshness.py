@@ -11,13 +11,14 @@ older than the data; until then, everyone asking for the same summary shares one
 import hashlib
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connections
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
+from django.utils.translation import get_language
 
 from chidao.core import clock, replica
 from chidao.directives.models import Task, TaskEvent
@@ -103,6 +104,34 @@ def shelf(fresh: str, qs, fields: tuple[str, ...], limit: int) -> tuple[int, lis
         return qs.count(), list(qs.select_related(*related).only(*fields)[:limit])
 
     return of_tasks(fresh, f"shelf:{limit}:{','.join(fields)}", qs.values("pk"), compute)
+
+
+def drawn(fresh: str, what: str, ids, draw: Callable):
+    """``draw()`` (markup, alone or with a count) once per stamp and language for the tasks the
+    query ``ids`` picks. What the lines of a list or a shelf print depends on those tasks, on
+    the day (in the stamp) and on the language alone, never on who reads them, so their markup
+    is kept with them. It holds no form: a form's token belongs to one browser."""
+    return of_tasks(fresh, f"drawn:{get_language()}:{what}", ids, draw)
+
+
+class OnDemand(Sequence):
+    """A list read the first time it is used: a page whose lines come as kept markup does not
+    make the objects behind them, unless someone asks for them."""
+
+    def __init__(self, load: Callable[[], list]):
+        self._load, self._items = load, None
+
+    @property
+    def items(self) -> list:
+        if self._items is None:
+            self._items = list(self._load())
+        return self._items
+
+    def __getitem__(self, index):
+        return self.items[index]
+
+    def __len__(self) -> int:
+        return len(self.items)
 
 
 def rows(fresh: str, qs) -> list:

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Count, F, Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +93,7 @@ class Shelf:
     rows: list
     more: str
     kind: str = "tasks"
+    lines: str = ""  # the rows' markup (kind "tasks"), kept with them
 
 
 @dataclass
@@ -167,8 +169,23 @@ class HomeDay(Today):
 
 
 def _shelf(key, title, qs, params: dict, today: HomeDay, order=BY_DEADLINE) -> Shelf:
-    count, tasks = freshness.shelf(today.fresh, qs.order_by(*order), TaskRow.FIELDS, LIMIT)
-    return Shelf(key, title, count, TaskRow.many(tasks, today), query(**params))
+    qs = qs.order_by(*order)
+
+    def kept() -> tuple[int, list]:
+        return freshness.shelf(today.fresh, qs, TaskRow.FIELDS, LIMIT)
+
+    def rows() -> list[TaskRow]:
+        return TaskRow.many(kept()[1], today)
+
+    # The count goes with the lines' markup, so that a page seen again reads neither the rows
+    # nor their template; the rows themselves come when something asks for them.
+    count, lines = freshness.drawn(
+        today.fresh,
+        f"shelf:{LIMIT}",
+        qs.values("pk"),
+        lambda: (kept()[0], render_to_string("directives/_shelf_lines.html", {"rows": rows()})),
+    )
+    return Shelf(key, title, count, freshness.OnDemand(rows), query(**params), lines=lines)
 
 
 def panels(person) -> list[Panel]:

@@ -291,3 +291,66 @@ def test_writes_outside_a_transaction_and_raw_sql_move_the_counter_and_signing_i
         request=HttpRequest(), username=people.unit_staff.username, password=PASSWORD
     )
     assert _counter() == after_raw
+
+
+def _drawn(response) -> set[str]:
+    return {template.name for template in response.templates}
+
+
+def _card(html: str, element_id: str) -> str:
+    """The markup of one shelf's card (up to the next shelf)."""
+    return html.split(f'id="{element_id}"', 1)[1].split('id="shelf-', 1)[0]
+
+
+@override_settings(CHIDAO_BOARD_CACHE_SECONDS=300)
+def test_a_shelfs_lines_are_drawn_once_per_change_and_language(client, org, people, frozen):
+    """Seen again before any change, a home draws none of its shelves' lines; a step shows at
+    once in them, and an English page gets English lines, not the kept Vietnamese ones."""
+    specs = [TaskSpec(content=f"Việc {i}", lead_unit=org.finance, deadline_date=DUE)
+             for i in range(3)]  # fmt: skip
+    tasks = issue(people.specialist, org, people, *specs)
+    client.force_login(people.unit_staff)
+    card = f"shelf-unit-{org.finance.pk}-unreceived"
+
+    first = client.get("/")
+    assert "directives/_shelf_lines.html" in _drawn(first)
+    lines = _card(first.content.decode(), card)
+    assert [f"Việc {i}" in lines for i in range(3)] == [True, True, True]
+    assert lines.count('<span class="cd-badge cd-green">Trong hạn</span>') == 3
+    again = client.get("/")
+    assert "directives/_shelf_lines.html" not in _drawn(again)
+    assert _card(again.content.decode(), card) == lines
+
+    actions.receive(people.unit_staff, tasks[1])
+    after = client.get("/")
+    assert "directives/_shelf_lines.html" in _drawn(after)
+    lines = _card(after.content.decode(), card)
+    assert ("Việc 0" in lines, "Việc 1" in lines, "Việc 2" in lines) == (True, False, True)
+
+    client.cookies["django_language"] = "en"
+    english = _card(client.get("/").content.decode(), card)
+    assert "Việc 0" in english and "Trong hạn" not in english
+    assert english.count('<span class="cd-badge cd-green">') == 2
+
+
+@override_settings(CHIDAO_BOARD_CACHE_SECONDS=300)
+def test_a_lists_lines_are_drawn_once_per_change_and_language(client, org, people, frozen):
+    specs = [TaskSpec(content=f"Việc {i}", lead_unit=org.finance, deadline_date=DUE)
+             for i in range(3)]  # fmt: skip
+    tasks = issue(people.specialist, org, people, *specs)
+    client.force_login(people.unit_staff)
+
+    first = client.get("/tasks/?state=assigned")
+    assert "directives/_task_lines.html" in _drawn(first)
+    again = client.get("/tasks/?state=assigned")
+    assert "directives/_task_lines.html" not in _drawn(again)
+    assert again.content.decode().count('<tr class="') == 3
+
+    actions.receive(people.unit_staff, tasks[1])
+    html = client.get("/tasks/?state=assigned").content.decode()
+    assert html.count('<tr class="') == 2 and "Việc 1" not in html
+    assert 'data-label="Đơn vị chủ trì"' in html
+
+    client.cookies["django_language"] = "en"
+    english = client.get("/tasks/?state=assigned").content.decode()
+    assert english.count('<tr class="') == 2 and 'data-label="Lead unit"' in english

@@ -225,8 +225,9 @@ def test_the_task_page_the_list_the_directive_page_and_the_export_say_after_an_e
 def test_the_home_shelves_say_after_an_extension(finished):
     today = Today.now(date=D(2026, 5, 15))
     rows = TaskRow.many(finished.values(), today)
-    shelf = Shelf("done", "Xong", len(rows), rows, "")
     with translation.override("vi"):
+        lines = render_to_string("directives/_shelf_lines.html", {"rows": rows})
+        shelf = Shelf("done", "Xong", len(rows), rows, "", lines=lines)
         html = render_to_string(
             "directives/_home_panels.html", {"panels": [Panel("unit", "Đơn vị", [shelf])]}
         )
