@@ -171,21 +171,17 @@ class HomeDay(Today):
 def _shelf(key, title, qs, params: dict, today: HomeDay, order=BY_DEADLINE) -> Shelf:
     qs = qs.order_by(*order)
 
-    def kept() -> tuple[int, list]:
-        return freshness.shelf(today.fresh, qs, TaskRow.FIELDS, LIMIT)
-
-    def rows() -> list[TaskRow]:
-        return TaskRow.many(kept()[1], today)
-
+    kept = freshness.OnDemand(lambda: freshness.shelf(today.fresh, qs, TaskRow.FIELDS, LIMIT))
+    rows = freshness.OnDemand(lambda: TaskRow.many(kept[1], today))
     # The count goes with the lines' markup, so that a page seen again reads neither the rows
     # nor their template; the rows themselves come when something asks for them.
     count, lines = freshness.drawn(
         today.fresh,
         f"shelf:{LIMIT}",
         qs.values("pk"),
-        lambda: (kept()[0], render_to_string("directives/_shelf_lines.html", {"rows": rows()})),
+        lambda: (kept[0], render_to_string("directives/_shelf_lines.html", {"rows": rows})),
     )
-    return Shelf(key, title, count, freshness.OnDemand(rows), query(**params), lines=lines)
+    return Shelf(key, title, count, rows, query(**params), lines=lines)
 
 
 def panels(person) -> list[Panel]:
