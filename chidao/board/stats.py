@@ -26,7 +26,7 @@ from chidao.directives.timeliness import (
     Today,
     countable,
     counted,
-    counts_by,
+    counts_by_each,
     done_late_q,
     done_on_time_q,
     open_overdue_q,
@@ -37,6 +37,8 @@ from chidao.org import divisions, permissions
 from chidao.org.models import Person, SectorBlock, Unit
 
 AGEING = [(1, 30), (31, 90), (91, 120), (121, None)]
+# What the statistics group the counted tasks by, each in its own table (one pass for all).
+GROUPINGS = ("lead_unit", "sector_block", "directive__kind", "directing_leader", "specialist")
 
 
 @dataclass
@@ -189,10 +191,11 @@ def build(
     today = today or Today.now()
     rule = rule or score_rule(scope)
     tasks = tasks_in(person, scope)
-    # One pass by lead unit; every counted task is in exactly one unit's row, so the totals are
-    # their sum.
+    # One pass for every grouping; every counted task is in exactly one unit's row, so the
+    # totals are their sum.
     stale = Count("pk", filter=stale_q(today))
-    rows = list(counts_by(tasks, "lead_unit", today.date, stale=stale))
+    groups = counts_by_each(tasks, GROUPINGS, today.date, stale=stale)
+    rows = groups["lead_unit"]
     totals = Counts.summed(rows)
     totals_stale = sum(r["stale"] for r in rows)
 
@@ -270,14 +273,16 @@ def build(
         Row(blocks.get(r["sector_block"], str(_("No sector block"))), Counts.of(r),
             group_links(scope, **({"sector_block": r["sector_block"]} if r["sector_block"]
                                   else {"no_block": "on"})), stale=r["stale"])
-        for r in counts_by(tasks, "sector_block", today.date, stale=stale)
+        for r in groups["sector_block"]
     ]  # fmt: skip
     by_kind = [
         Row(str(DirectiveKind(r["directive__kind"]).label), Counts.of(r),
             group_links(scope, kind=r["directive__kind"]), stale=r["stale"])
-        for r in counts_by(tasks, "directive__kind", today.date, stale=stale)
+        for r in groups["directive__kind"]
     ]  # fmt: skip
-    by_leader, by_division, by_specialist = by_people(tasks, scope, today, stale)
+    by_leader, by_division, by_specialist = by_people(
+        groups["directing_leader"], groups["specialist"], scope
+    )
     return Dashboard(
         scope=scope,
         totals=totals,
@@ -319,13 +324,14 @@ def _rows_by(
     return named
 
 
-def by_people(tasks, scope: Scope, today: Today, stale) -> tuple[list, list, list]:
+def by_people(
+    leaders: list[dict], specialists: list[dict], scope: Scope
+) -> tuple[list, list, list]:
     """Theo lãnh đạo chỉ đạo, theo phòng, theo chuyên viên theo dõi: the official groups by
-    directing leader, by Office division and by tracking specialist. Every counted task is in
-    exactly one row of each table (a specialist counts in one division: ``org.divisions``), so
-    each table adds up to the totals."""
-    leaders = list(counts_by(tasks, "directing_leader", today.date, stale=stale))
-    specialists = list(counts_by(tasks, "specialist", today.date, stale=stale))
+    directing leader, by Office division and by tracking specialist, from the groups by leader
+    and by specialist (``counts_by_each``). Every counted task is in exactly one row of each
+    table (a specialist counts in one division: ``org.divisions``), so each table adds up to
+    the totals."""
     ids = {r["directing_leader"] for r in leaders} | {r["specialist"] for r in specialists}
     names = dict(Person.objects.filter(pk__in=ids - {None}).values_list("pk", "full_name"))
     division_of = divisions.division_of_specialists(

@@ -297,6 +297,28 @@ def counts_by(qs: QuerySet, key: str, today: datetime.date, **extra):
     return counted(qs).values(key).annotate(**counting_aggregates(today), **extra).order_by()
 
 
+def counts_by_each(
+    qs: QuerySet, keys: tuple[str, ...], today: datetime.date, **extra
+) -> dict[str, list[dict]]:
+    """``counts_by`` for each of ``keys``, from one pass over the tasks: counted once per
+    combination of the keys' values, then added up per value of each key (every figure is a
+    count, ``extra`` included, so the sums are exact). A unit's statistics group the same
+    tasks five ways: one pass instead of five."""
+    aggregates = counting_aggregates(today)
+    fields = (*aggregates, *extra)
+    combinations = counted(qs).values(*keys).annotate(**aggregates, **extra).order_by()
+    sums: dict[str, dict] = {key: {} for key in keys}
+    for row in combinations:
+        for key in keys:
+            summed = sums[key].get(row[key])
+            if summed is None:
+                sums[key][row[key]] = {key: row[key], **{name: row[name] for name in fields}}
+            else:
+                for name in fields:
+                    summed[name] += row[name]
+    return {key: list(by_value.values()) for key, by_value in sums.items()}
+
+
 # --- Other derived flags ------------------------------------------------------------------------
 def stale_q(today: Today) -> Q:
     """Open tasks the unit still works on whose lead unit has done nothing on them for N working

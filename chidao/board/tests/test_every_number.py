@@ -16,12 +16,20 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count
 
 from chidao.board import snapshot, stats
 from chidao.board.tests.worlds import TODAY, build_world
 from chidao.conftest import build_org, build_people
 from chidao.directives.models import Task
-from chidao.directives.timeliness import counting_groups, scope_q
+from chidao.directives.timeliness import (
+    Today,
+    counting_groups,
+    counts_by,
+    counts_by_each,
+    scope_q,
+    stale_q,
+)
 
 D = datetime.date
 UTC = datetime.UTC
@@ -176,6 +184,24 @@ def test_the_boards_headline_equals_the_dashboards_for_the_same_scope_and_day(or
     with time_machine.travel(TODAY, tick=False):
         province = snapshot.compute(org.province)
     assert "Nội dung mật" not in {i.content for i in province.overdue + province.due_soon}
+
+
+# --- The groupings of one pass are those of one query each ------------------------------------
+def test_one_pass_groups_every_scope_as_one_query_per_grouping_does(org, people, world):
+    """The statistics' five tables come from one pass (``counts_by_each``): for every scope of
+    the world, each table's rows are exactly what grouping the tasks by that key alone gives."""
+    with time_machine.travel(TODAY, tick=False):
+        today = Today.now()
+        stale = Count("pk", filter=stale_q(today))
+        for unit in (org.province, org.finance, org.finance_sub, org.commune_a, org.commune_b):
+            scope = stats.Scope(start=D(2025, 1, 1), end=D(2026, 12, 31), unit=unit)
+            tasks = stats.tasks_in(people.office_leader, scope)
+            each = counts_by_each(tasks, stats.GROUPINGS, today.date, stale=stale)
+            for key in stats.GROUPINGS:
+                alone = list(counts_by(tasks, key, today.date, stale=stale))
+                assert sorted(each[key], key=repr) == sorted(alone, key=repr), (unit, key)
+            if unit == org.province:  # several combinations add up into one row: exercised
+                assert len(each["sector_block"]) < len(each["lead_unit"]), each["sector_block"]
 
 
 # --- What a scope counts: the parts handed down to a commune, each task once --------------------
