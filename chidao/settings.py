@@ -182,7 +182,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Each home keeps about ten entries (its shelves' rows and lines, its counts; 25 KB) and a
+    # page of the list two (50 KB): Django's default of 300 entries would hold some thirty
+    # people's pages and drop the rest every few requests.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+        }
+    }
 # What one request writes for another to read while it still runs (how far an import has
 # gone): Redis when set, else files under var/, which every process of this server sees.
 CACHES["shared"] = (
