@@ -130,6 +130,9 @@ class OnDemand(Sequence):
     def __getitem__(self, index):
         return self.items[index]
 
+    def __iter__(self):
+        return iter(self.items)
+
     def __len__(self) -> int:
         return len(self.items)
 

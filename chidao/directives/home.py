@@ -170,7 +170,6 @@ class HomeDay(Today):
 
 def _shelf(key, title, qs, params: dict, today: HomeDay, order=BY_DEADLINE) -> Shelf:
     qs = qs.order_by(*order)
-
     kept = freshness.OnDemand(lambda: freshness.shelf(today.fresh, qs, TaskRow.FIELDS, LIMIT))
     rows = freshness.OnDemand(lambda: TaskRow.many(kept[1], today))
     # The count goes with the lines' markup, so that a page seen again reads neither the rows

@@ -230,6 +230,6 @@ def test_after_filtering_the_pushed_url_is_the_query_of_the_export_link(client, 
     # Back or forward to that address: htmx asks for the whole page, form and rows together.
     restore = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
     response = client.get(f"{reverse('directives:task_list')}?{query}", headers=restore)
-    assert response.templates[0].name == "directives/task_list.html"
+    assert "directives/task_list.html" in [template.name for template in response.templates]
     assert "HX-Push-Url" not in response
     assert export in response.content.decode()
