@@ -168,10 +168,12 @@ class HomeDay(Today):
     fresh: str = ""
 
 
-def _shelf(key, title, qs, params: dict, today: HomeDay, order=BY_DEADLINE) -> Shelf:
+def _shelf(key, title, qs, params: dict, today: HomeDay, order=BY_DEADLINE, kind="tasks") -> Shelf:
     qs = qs.order_by(*order)
     kept = freshness.OnDemand(lambda: freshness.shelf(today.fresh, qs, TaskRow.FIELDS, LIMIT))
     rows = freshness.OnDemand(lambda: TaskRow.many(kept[1], today))
+    if kind != "tasks":  # lines with a form each (the shares): drawn on every view, not kept
+        return Shelf(key, title, kept[0], rows, query(**params), kind)
     # The count goes with the lines' markup, so that a page seen again reads neither the rows
     # nor their template; the rows themselves come when something asks for them.
     count, lines = freshness.drawn(
@@ -245,8 +247,7 @@ def shares_shelf(unit: Unit, today: Today) -> Shelf:
     owed = Cooperation.objects.filter(unit=unit).exclude(status=CooperationStatus.DONE)
     tasks = _tasks(state__in=OPEN_STATES, pk__in=owed.values("task_id"))
     shelf = _shelf("cooperating", _("We cooperate"), tasks,
-                   {"cooperating": unit.pk, "share": "pending"}, today)  # fmt: skip
-    shelf.kind = "shares"
+                   {"cooperating": unit.pk, "share": "pending"}, today, kind="shares")  # fmt: skip
     shares = Cooperation.objects.filter(unit=unit, task__in=[row.task.pk for row in shelf.rows])
     by_task = {share.task_id: share for share in shares}
     for task in (row.task for row in shelf.rows):
