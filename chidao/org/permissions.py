@@ -72,23 +72,35 @@ def jurisdictions(person: Person) -> list[Jurisdiction]:
     if cached is not None:
         return cached
     memberships = person.active_memberships()
+    # Only a role in a committee's apparatus reaches the whole committee: a unit's people need
+    # no committee, and ask for none.
+    reaching = [m for m in memberships if _reaches_committee(m)]
     committee_ids = {
         ancestor_id
-        for m in memberships
+        for m in reaching
         if m.unit.kind != UnitKind.COMMITTEE
         for ancestor_id in m.unit.ancestor_ids()
     }
-    committees = {
-        u.pk: u for u in Unit.objects.filter(pk__in=committee_ids, kind=UnitKind.COMMITTEE)
-    }
+    committees = (
+        {u.pk: u for u in Unit.objects.filter(pk__in=committee_ids, kind=UnitKind.COMMITTEE)}
+        if committee_ids
+        else {}
+    )
     result = []
     for m in memberships:
         root = m.unit
-        if m.role in APPARATUS_ROLES or (m.role == Role.VIEWER and m.unit.in_apparatus):
+        if _reaches_committee(m):
             root = _committee_of(m.unit, committees) or m.unit
         result.append(Jurisdiction(role=m.role, root=root, seat=m.unit))
     person._jurisdictions = result
     return result
+
+
+def _reaches_committee(membership) -> bool:
+    """A role of the committee's apparatus, or a viewer seated in it, sees the whole committee."""
+    return membership.role in APPARATUS_ROLES or (
+        membership.role == Role.VIEWER and membership.unit.in_apparatus
+    )
 
 
 def _committee_of(unit: Unit, committees: dict[int, Unit]) -> Unit | None:
