@@ -7,6 +7,7 @@ built from the same filter of the counting module (``chidao.directives.timelines
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -170,17 +171,17 @@ class HomeDay(Today):
 
 def _shelf(key, title, qs, params: dict, today: HomeDay, order=BY_DEADLINE, kind="tasks") -> Shelf:
     qs = qs.order_by(*order)
-    kept = freshness.OnDemand(lambda: freshness.shelf(today.fresh, qs, TaskRow.FIELDS, LIMIT))
-    rows = freshness.OnDemand(lambda: TaskRow.many(kept[1], today))
+    kept = functools.cache(lambda: freshness.shelf(today.fresh, qs, TaskRow.FIELDS, LIMIT))
+    rows = freshness.OnDemand(lambda: TaskRow.many(kept()[1], today))
     if kind != "tasks":  # lines with a form each (the shares): drawn on every view, not kept
-        return Shelf(key, title, kept[0], rows, query(**params), kind)
+        return Shelf(key, title, kept()[0], rows, query(**params), kind)
     # The count goes with the lines' markup, so that a page seen again reads neither the rows
     # nor their template; the rows themselves come when something asks for them.
     count, lines = freshness.drawn(
         today.fresh,
         f"shelf:{LIMIT}",
         qs.values("pk"),
-        lambda: (kept[0], render_to_string("directives/_shelf_lines.html", {"rows": rows})),
+        lambda: (kept()[0], render_to_string("directives/_shelf_lines.html", {"rows": rows})),
     )
     return Shelf(key, title, count, rows, query(**params), lines=lines)
 

@@ -73,23 +73,21 @@ def jurisdictions(person: Person) -> list[Jurisdiction]:
         return cached
     memberships = person.active_memberships()
     # Only a role in a committee's apparatus reaches the whole committee: a unit's people need
-    # no committee, and ask for none.
-    reaching = [m for m in memberships if _reaches_committee(m)]
+    # no committee, and ask for none (an empty ``pk__in`` asks the database nothing).
+    reaching = {m.pk for m in memberships if _reaches_committee(m)}
     committee_ids = {
         ancestor_id
-        for m in reaching
-        if m.unit.kind != UnitKind.COMMITTEE
+        for m in memberships
+        if m.pk in reaching and m.unit.kind != UnitKind.COMMITTEE
         for ancestor_id in m.unit.ancestor_ids()
     }
-    committees = (
-        {u.pk: u for u in Unit.objects.filter(pk__in=committee_ids, kind=UnitKind.COMMITTEE)}
-        if committee_ids
-        else {}
-    )
+    committees = {
+        u.pk: u for u in Unit.objects.filter(pk__in=committee_ids, kind=UnitKind.COMMITTEE)
+    }
     result = []
     for m in memberships:
         root = m.unit
-        if _reaches_committee(m):
+        if m.pk in reaching:
             root = _committee_of(m.unit, committees) or m.unit
         result.append(Jurisdiction(role=m.role, root=root, seat=m.unit))
     person._jurisdictions = result

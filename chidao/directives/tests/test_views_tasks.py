@@ -508,6 +508,17 @@ def test_malformed_filters_do_not_crash_the_list(client, people, board, query):
     assert set(page_pks(response)) <= named(board, *PROVINCE_TASKS)
 
 
+def test_an_empty_list_says_so_and_a_page_past_the_end_shows_the_last_one(client, people, board):
+    client.force_login(people.office_leader)
+    html = client.get(f"{LIST}?state=cancelled").content.decode()
+    assert vi_escaped("No task matches these filters.") in html
+    assert "<tbody>" not in html
+    response = client.get(f"{LIST}?page=9999")
+    html = response.content.decode()
+    assert response.context["page"].number == 1
+    assert html.count('<tr class="') == len(page_pks(response)) > 0
+
+
 def test_an_invalid_date_range_keeps_the_other_filters(client, org, people, board):
     """TaskFilterForm.tasks promises "the visible tasks matching the valid filters": a mistyped
     range must not widen a list filtered by unit to every task of the province."""
