@@ -354,3 +354,56 @@ def test_a_lists_lines_are_drawn_once_per_change_and_language(client, org, peopl
     client.cookies["django_language"] = "en"
     english = client.get("/tasks/?state=assigned").content.decode()
     assert english.count('<tr class="') == 2 and 'data-label="Lead unit"' in english
+
+
+def _part_of(parent, org, people, content: str) -> Task:
+    return actions.subassign(
+        people.unit_head, parent,
+        TaskSpec(content=content, lead_unit=org.finance_sub, deadline_date=DUE),
+    )  # fmt: skip
+
+
+@override_settings(CHIDAO_BOARD_CACHE_SECONDS=300)
+def test_a_task_pages_timeline_and_roll_up_are_drawn_once_per_change_and_language(
+    client, org, people, frozen
+):
+    """The timeline, the files and the parts' roll-up are the same for whoever may see the
+    task: seen again, the page draws none of them; a step by anyone shows at once, and an
+    English page gets them in English."""
+    (task,) = issue(people.specialist, org, people,
+                    TaskSpec(content="Việc có phần giao", lead_unit=org.finance, deadline_date=DUE))  # fmt: skip
+    task = actions.receive(people.unit_head, task)
+    part = _part_of(task, org, people, "Phần của Chi cục")
+    client.force_login(people.unit_staff)
+    url = f"/tasks/{task.pk}/"
+
+    first = client.get(url)
+    assert "directives/_task_side.html" in _drawn(first)
+    html = first.content.decode()
+    timeline = html.split('id="timeline"', 1)[1]
+    assert timeline.count("<li") == Task.objects.get(pk=task.pk).events.count()
+    assert "Đã hoàn thành 0/1, 0 quá hạn" in html.split('id="rollup"', 1)[1].split("</p>", 1)[0]
+    again = client.get(url)
+    assert "directives/_task_side.html" not in _drawn(again)
+    assert again.content.decode() == html.replace(_token(html), _token(again.content.decode()))
+
+    # Another unit's person acts on the part, then someone writes on the task itself.
+    actions.receive(people.sub_staff, part)
+    actions.report_done(people.sub_staff, Task.objects.get(pk=part.pk), result="Xong phần việc")
+    actions.propose_closing(people.unit_staff, Task.objects.get(pk=part.pk))
+    actions.confirm(people.unit_head, Task.objects.get(pk=part.pk))
+    actions.post_progress(people.unit_staff, Task.objects.get(pk=task.pk), "Đã họp tổ công tác", 30)
+    after = client.get(url).content.decode()
+    assert "Đã họp tổ công tác" in after.split('id="timeline"', 1)[1]
+    assert "Đã hoàn thành 1/1, 0 quá hạn" in after.split('id="rollup"', 1)[1].split("</p>", 1)[0]
+
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "Đã họp tổ công tác" in english
+    assert "Timeline" in english and "Diễn biến" not in english
+    assert "1 of 1 done, 0 overdue" in english
+
+
+def _token(html: str) -> str:
+    """The page's form token (each response may carry another)."""
+    return html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from chidao.core.htmx import is_htmx
@@ -23,6 +24,9 @@ from chidao.org.models import Person
 from chidao.org.permissions import Action, can, check, visible_tasks, visible_units
 
 PAGE_SIZE = 50
+# A list of the task page longer than this shows its first ``FOLD_AFTER`` items, the others
+# behind "show all"; the timeline, longer than ``FOLD_EVENTS_AFTER``, its latest ones.
+FOLD_AFTER, FOLD_EVENTS_AFTER = 5, 10
 # What a row of the list shows (``_task_rows.html``), fetched for its page and nothing more.
 ROW_FIELDS = (
     *TaskRow.FIELDS,
@@ -104,21 +108,36 @@ def task_list(request):
     return response
 
 
-def _files(task: Task, events) -> tuple[list, list]:
-    """The task's files and the directive's own, in one query; each event gets its own files
-    as ``event.files`` (an event's files are the task's files too)."""
-    attachments = list(
-        Attachment.objects.filter(
-            Q(task=task) | Q(directive_id=task.directive_id, task__isnull=True)
-        ).select_related("uploaded_by")
-    )
-    by_event = defaultdict(list)
-    for attachment in attachments:
-        by_event[attachment.event_id].append(attachment)
-    for event in events:
-        event.files = by_event.get(event.pk, [])
-    files = [a for a in attachments if a.task_id is not None]
-    return files, [a for a in attachments if a.task_id is None]
+def _side(task: Task, fresh: str) -> tuple[str, list]:
+    """The task's files and timeline drawn (``_task_side.html``), with the directive's own files
+    (the details name them): one query of files, one of events. Both are the same for whoever
+    may see the task, so they are drawn once per stamp of the data and language."""
+
+    def draw():
+        events = list(task.events.select_related("actor"))
+        attachments = list(
+            Attachment.objects.filter(
+                Q(task=task) | Q(directive_id=task.directive_id, task__isnull=True)
+            ).select_related("uploaded_by")
+        )
+        by_event = defaultdict(list)
+        for attachment in attachments:
+            by_event[attachment.event_id].append(attachment)
+        for event in events:  # an event's files are the task's files too
+            event.files = by_event.get(event.pk, [])
+        files = [a for a in attachments if a.task_id is not None]
+        folded = len(events) > FOLD_EVENTS_AFTER
+        context = {
+            "files": files,
+            "events": events,
+            "fold": {"files": len(files) > FOLD_AFTER},
+            "fold_after": FOLD_AFTER,
+            "earlier_events": len(events) - FOLD_AFTER if folded else 0,
+        }
+        markup = render_to_string("directives/_task_side.html", context)
+        return markup, [a for a in attachments if a.task_id is None]
+
+    return freshness.remember(fresh, f"task-side:{get_language()}:{task.pk}", draw)
 
 
 def _fetch_people(task: Task) -> None:
@@ -165,10 +184,6 @@ def render_task(request, task: Task, failed=None, status: int = 200):
     from types import SimpleNamespace
 
     from chidao.directives.views.steps import ON_REQUEST, PRIMARY_STEPS, offered_steps, step_form
-
-    # A list longer than this shows its first ``fold_after`` items (the timeline: its latest
-    # ones), the others behind "show all".
-    fold_after, fold_events_after = 5, 10
 
     # Few joins: PostgreSQL plans a ten-table join for longer than it runs it. The people the
     # page names come in one more query; the rarer links (block, parent, series) when shown.
@@ -248,8 +263,8 @@ def render_task(request, task: Task, failed=None, status: int = 200):
     }
     # A refused step whose form is no longer offered (someone acted first) still says why.
     refusal = failed_form.errors if failed_form is not None and failed_key not in shown else None
-    events = list(task.events.select_related("actor"))
-    files, directive_files = _files(task, events)
+    fresh = freshness.stamp()
+    side, directive_files = _side(task, fresh)
     # A section holding a form for this person (a decision, guidance, the unit's share) comes up
     # with the steps; the others follow the details, their long lists folded.
     acting = {
@@ -258,14 +273,11 @@ def render_task(request, task: Task, failed=None, status: int = 200):
         "cooperations": any(getattr(c, "form", None) is not None for c in cooperations),
     }
     fold = {
-        "cooperations": len(cooperations) > fold_after,
-        "children": len(children) > fold_after,
-        "extensions": len(extensions) > fold_after,
-        "difficulties": len(difficulties) > fold_after,
-        "files": len(files) > fold_after,
-        "events": len(events) > fold_events_after,
+        "cooperations": len(cooperations) > FOLD_AFTER,
+        "children": len(children) > FOLD_AFTER,
+        "extensions": len(extensions) > FOLD_AFTER,
+        "difficulties": len(difficulties) > FOLD_AFTER,
     }
-    earlier_events = len(events) - fold_after if fold["events"] else 0
     context = {
         "task": task,
         "timeliness": timeliness_of(task, today),
@@ -278,12 +290,10 @@ def render_task(request, task: Task, failed=None, status: int = 200):
         "failed": failed_form is not None and failed_form.is_bound,
         "refusal": refusal,
         "cooperations": cooperations,
-        "events": events,
-        "files": files,
+        "side": side,
         "acting": acting,
         "fold": fold,
-        "fold_after": fold_after,
-        "earlier_events": earlier_events,
+        "fold_after": FOLD_AFTER,
         "directive_files": directive_files,
         "extensions": extensions,
         "difficulties": difficulties,
@@ -291,6 +301,9 @@ def render_task(request, task: Task, failed=None, status: int = 200):
         # The task a part came from is named only to those who may see it.
         "parent_visible": task.parent_id is not None and can(person, Action.VIEW, task.parent),
         "series_visible": task.series_id is not None and can(person, Action.VIEW, task.series),
-        "rollup": rollup(task, today.date) if children else None,
+        # Every part counts, seen or not: the same for everyone, so kept under the stamp.
+        "rollup": freshness.remember(fresh, f"rollup:{task.pk}", lambda: rollup(task, today.date))
+        if children
+        else None,
     }
     return render(request, "directives/task_detail.html", context, status=status)
