@@ -9,7 +9,12 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-suite-key-not-secret")
 os.environ.setdefault("CHIDAO_TIMELINE_KEYS", "test:test-suite-timeline-key-not-secret-0123")
 os.environ.setdefault("HTTPS", "false")
-os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="chidao-media-"))
+# Each test worker stores files in its own folder (two workers saving the same name would see
+# each other's files); the servers a worker starts inherit its folder.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if os.environ.get("CHIDAO_TEST_MEDIA_OWNER") != _WORKER or "MEDIA_ROOT" not in os.environ:
+    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix=f"chidao-media-{_WORKER}")
+    os.environ["CHIDAO_TEST_MEDIA_OWNER"] = _WORKER
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="chidao-static-"))
 
 from chidao.settings import *  # noqa: F403
