@@ -44,6 +44,7 @@ class ScopeForm(StepForm):
             data = data.copy()
             data["start"], data["end"] = f"{chosen.start:%d/%m/%Y}", f"{chosen.end:%d/%m/%Y}"
         super().__init__(data or None, initial=initial)
+        self._values = None
         offered = periods.presets(today)
         if chosen is not None and chosen not in offered:
             offered.append(chosen)  # an older period named in a link stays chosen
@@ -79,6 +80,11 @@ class ScopeForm(StepForm):
     def values(self) -> dict:
         """The scope asked for; with no unit chosen, the person's own (first) committee or unit,
         since what a scope counts depends on its unit (``timeliness.scope_q``)."""
+        if self._values is None:
+            self._values = self._scope()
+        return self._values
+
+    def _scope(self) -> dict:
         default_unit = self.fields["unit"].queryset.filter(pk=self.initial.get("unit")).first()
         if self.is_bound and self.is_valid():
             return self.cleaned_data | {"unit": self.cleaned_data.get("unit") or default_unit}

@@ -6,6 +6,7 @@ dashboard is a link to exactly those tasks. Each unit of the ranking also has it
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -359,10 +360,11 @@ def by_people(
     )  # fmt: skip
 
 
-def cached_build(person, scope: Scope) -> Dashboard:
+def cached_build(person, scope: Scope, draw: Callable[[Dashboard], str]) -> tuple[Dashboard, str]:
     """The same dashboard asked again (a projector left on, a page reloaded) is served from the
     cache until a task changes, the score's rule changes or the day turns; the key includes who
-    asks, since what one sees depends on one's roles, and the language of the words in it."""
+    asks, since what one sees depends on one's roles, and the language of the words in it. Its
+    markup (``draw``) is kept with it: it depends on the figures and the language alone."""
     # What the person may see now (their active roles): a role ended must not be answered
     # from a cache built before. The tree's changes are in the stamp.
     rights = ",".join(
@@ -383,8 +385,9 @@ def cached_build(person, scope: Scope) -> Dashboard:
             translation.get_language(),
         )
     )
-    board = cache.get(key)
-    if board is None:
+    kept = cache.get(key)
+    if kept is None:
         board = build(person, scope, rule=rule)
-        cache.set(key, board, replica.keep_seconds())
-    return board
+        kept = (board, draw(board))
+        cache.set(key, kept, replica.keep_seconds())
+    return kept

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseNotModified
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
@@ -103,6 +104,29 @@ def board_data(request, token: str):
     return _private(response, screen, shown_at)
 
 
+def _dashboard_body(board: stats.Dashboard) -> str:
+    """The figures, charts and tables of a dashboard: they depend on its figures and the
+    language alone, so they are kept with them."""
+    peak = max([t[1] + t[2] + t[3] for t in board.trend] + [1])
+    # Drawn on the server (no script), every figure written in them and in the tables beside.
+    months = [(label, on_time, on_time + late + overdue)
+              for label, on_time, late, overdue, _links in board.trend]  # fmt: skip
+    overdue_by_unit = [(row.label, row.counts.open_overdue) for row in board.ranking]
+    drawn = {
+        "on_time": mark_safe(charts.on_time_rate_svg(months)),  # noqa: S308 (escaped inside)
+        "overdue": mark_safe(charts.overdue_by_unit_svg(overdue_by_unit)),  # noqa: S308
+    }
+    context = {
+        "d": board,
+        "peak": peak,
+        "charts": drawn,
+        "list_url": reverse("directives:task_list"),
+        "stale_days": settings.CHIDAO_STALE_AFTER_WORKING_DAYS,
+        "late_extensions_allowed": settings.CHIDAO_LATE_EXTENSIONS,
+    }
+    return render_to_string("board/_dashboard_body.html", context)
+
+
 @require_GET
 @login_required
 def dashboard(request):
@@ -122,24 +146,6 @@ def dashboard(request):
             closed = {"record": record, "totals": freezing.totals(record)}
     permissions.settle(request.user)
     with replica.reads_for(request):
-        board = stats.cached_build(request.user, scope)
-    peak = max([t[1] + t[2] + t[3] for t in board.trend] + [1])
-    # Drawn on the server (no script), every figure written in them and in the tables beside.
-    months = [(label, on_time, on_time + late + overdue)
-              for label, on_time, late, overdue, _links in board.trend]  # fmt: skip
-    overdue_by_unit = [(row.label, row.counts.open_overdue) for row in board.ranking]
-    drawn = {
-        "on_time": mark_safe(charts.on_time_rate_svg(months)),  # noqa: S308 (escaped inside)
-        "overdue": mark_safe(charts.overdue_by_unit_svg(overdue_by_unit)),  # noqa: S308
-    }
-    context = {
-        "form": form,
-        "d": board,
-        "peak": peak,
-        "charts": drawn,
-        "closed": closed,
-        "list_url": reverse("directives:task_list"),
-        "stale_days": settings.CHIDAO_STALE_AFTER_WORKING_DAYS,
-        "late_extensions_allowed": settings.CHIDAO_LATE_EXTENSIONS,
-    }
+        board, body = stats.cached_build(request.user, scope, draw=_dashboard_body)
+    context = {"form": form, "closed": closed, "d": board, "body": body}
     return render(request, "board/dashboard.html", context)

@@ -6,7 +6,7 @@ import re
 
 import time_machine
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from chidao.board import stats
 from chidao.board.tests.test_board import TODAY, boundaries  # noqa: F401 (a fixture)
@@ -140,3 +140,40 @@ def test_a_units_figures_read_only_columns_of_the_counting_index(client, org, pe
     for sql in aggregates:
         read = set(re.findall(r'"directives_task"\."(\w+)"', sql))
         assert read <= indexed, (read - indexed, sql[:200])
+
+
+@override_settings(CHIDAO_BOARD_CACHE_SECONDS=300)
+def test_the_dashboards_markup_is_drawn_once_per_change_and_language(client, org, people):
+    """Seen again before any change, the dashboard draws none of its figures' markup; a step
+    changes them at once; an English page gets English words, not the kept Vietnamese ones."""
+    with at(D(2026, 3, 2)):
+        tasks = issue(people.specialist, org, people,
+                      spec("Việc một", org.finance, D(2026, 3, 20)),
+                      spec("Việc hai", org.finance, D(2026, 3, 25)))  # fmt: skip
+    client.force_login(people.office_leader)
+    with at(D(2026, 3, 10)):
+        first = client.get(URL)
+        assert "board/_dashboard_body.html" in {t.name for t in first.templates}
+        html = first.content.decode()
+        assert _figure(html, "open_within") == 2
+        again = client.get(URL)
+        assert "board/_dashboard_body.html" not in {t.name for t in again.templates}
+        assert _figure(again.content.decode(), "open_within") == 2
+        assert "Đúng hạn" in html.split('id="totals-title"', 1)[1]
+
+        actions.receive(people.unit_staff, tasks[0])
+        actions.report_done(people.unit_staff, Task.objects.get(pk=tasks[0].pk), result="Xong")
+        actions.propose_closing(people.specialist, Task.objects.get(pk=tasks[0].pk))
+        actions.confirm(people.office_leader, Task.objects.get(pk=tasks[0].pk))
+        after = client.get(URL).content.decode()
+        assert (_figure(after, "open_within"), _figure(after, "done_on_time")) == (1, 1)
+
+        client.cookies["django_language"] = "en"
+        english = client.get(URL).content.decode().split('id="totals-title"', 1)[1]
+    assert "Done on time" in english and "Hoàn thành đúng hạn" not in english
+
+
+def _figure(html: str, group: str) -> int:
+    """The big figure of a group at the top of the dashboard (its card has the group's colour)."""
+    colour = {"open_within": "green", "done_on_time": "blue"}[group]
+    return int(re.search(rf'cd-fig-{colour}" data-count="(\d+)"', html).group(1))
