@@ -367,9 +367,9 @@ def _part_of(parent, org, people, content: str) -> Task:
 def test_a_task_pages_timeline_and_roll_up_are_drawn_once_per_change_and_language(
     client, org, people, frozen
 ):
-    """The timeline, the files and the parts' roll-up are the same for whoever may see the
-    task: seen again, the page draws none of them; a step by anyone shows at once, and an
-    English page gets them in English."""
+    """The task, its timeline, files, extensions, difficulties and the parts' roll-up are the
+    same for whoever may see the task: seen again, the page reads and draws none of them; a
+    step by anyone shows at once, and an English page gets them in English."""
     (task,) = issue(people.specialist, org, people,
                     TaskSpec(content="Việc có phần giao", lead_unit=org.finance, deadline_date=DUE))  # fmt: skip
     task = actions.receive(people.unit_head, task)
@@ -383,8 +383,12 @@ def test_a_task_pages_timeline_and_roll_up_are_drawn_once_per_change_and_languag
     timeline = html.split('id="timeline"', 1)[1]
     assert timeline.count("<li") == Task.objects.get(pk=task.pk).events.count()
     assert "Đã hoàn thành 0/1, 0 quá hạn" in html.split('id="rollup"', 1)[1].split("</p>", 1)[0]
-    again = client.get(url)
+    with CaptureQueriesContext(connection) as seen_again:
+        again = client.get(url)
     assert "directives/_task_side.html" not in _drawn(again)
+    read = " ".join(q["sql"] for q in seen_again.captured_queries)
+    assert 'SELECT "directives_extension"."id"' not in read  # the task's own, kept
+    assert 'SELECT "directives_taskevent"."id"' not in read
     assert again.content.decode() == html.replace(_token(html), _token(again.content.decode()))
 
     # Another unit's person acts on the part, then someone writes on the task itself.
@@ -393,8 +397,13 @@ def test_a_task_pages_timeline_and_roll_up_are_drawn_once_per_change_and_languag
     actions.propose_closing(people.unit_staff, Task.objects.get(pk=part.pk))
     actions.confirm(people.unit_head, Task.objects.get(pk=part.pk))
     actions.post_progress(people.unit_staff, Task.objects.get(pk=task.pk), "Đã họp tổ công tác", 30)
+    actions.raise_difficulty(people.unit_staff, Task.objects.get(pk=task.pk), "Thiếu số liệu của huyện")
+    actions.request_extension(people.unit_staff, Task.objects.get(pk=task.pk),
+                              proposed_date=DUE + datetime.timedelta(days=30), reason="Chờ ý kiến Bộ")  # fmt: skip
     after = client.get(url).content.decode()
     assert "Đã họp tổ công tác" in after.split('id="timeline"', 1)[1]
+    assert 'id="task-state"' in after and "30%" in after.split("<header", 1)[1].split("</header>", 1)[0]
+    assert "Thiếu số liệu của huyện" in after and "Chờ ý kiến Bộ" in after.split('id="timeline"', 1)[0]
     assert "Đã hoàn thành 1/1, 0 quá hạn" in after.split('id="rollup"', 1)[1].split("</p>", 1)[0]
 
     client.cookies["django_language"] = "en"

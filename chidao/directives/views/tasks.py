@@ -1,12 +1,14 @@
 """The task list and the task page."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Prefetch, Q
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -164,32 +166,59 @@ def export_tasks(request, tasks, today: Today):
 @require_GET
 @login_required
 def task_detail(request, pk: int):
-    task = get_object_or_404(_page_task(), pk=pk)
-    check(request.user, Action.VIEW, task)
-    return render_task(request, task)
+    fresh = freshness.stamp()
+    page = freshness.remember(fresh, f"task-page:{pk}", lambda: _read_page(pk) or False)
+    if not page:
+        raise Http404
+    check(request.user, Action.VIEW, page.task)
+    return render_task(request, page.task, page=page, fresh=fresh)
 
 
-def _page_task():
-    """The task with what both the permission check and the page read: its units and its
-    cooperating units (one query each; a ten-table join plans longer than it runs)."""
-    return Task.objects.select_related(
-        "directive", "lead_unit", "assigner_unit", "sector_block"
-    ).prefetch_related(
-        Prefetch("cooperations", queryset=Cooperation.objects.select_related("unit"))
+@dataclass
+class TaskPage:
+    """What the task page reads of the task itself: the same for whoever may see it, so kept
+    under the stamp of the data. The permission check reads the same task (its units and
+    cooperating units), as fresh as the rest."""
+
+    task: Task
+    extensions: list
+    difficulties: list
+    has_parts: bool
+
+
+def _read_page(pk: int) -> TaskPage | None:
+    """The task with its units, sector block and cooperating units (one query each: a
+    ten-table join plans longer than it runs), the people it names, its extensions and
+    difficulties, and whether it has parts."""
+    task = (
+        Task.objects.select_related("directive", "lead_unit", "assigner_unit", "sector_block")
+        .prefetch_related(
+            Prefetch("cooperations", queryset=Cooperation.objects.select_related("unit"))
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if task is None:
+        return None
+    _fetch_people(task)
+    return TaskPage(
+        task,
+        extensions=list(task.extensions.select_related("requested_by", "decided_by")),
+        difficulties=list(task.difficulties.select_related("raised_by", "answered_by")),
+        has_parts=task.children.exists(),
     )
 
 
-def render_task(request, task: Task, failed=None, status: int = 200):
-    """The task page; ``failed`` = (form key, bound form) re-shows a refused step's input."""
+def render_task(request, task: Task, failed=None, status: int = 200, page=None, fresh=None):
+    """The task page; ``failed`` = (form key, bound form) re-shows a refused step's input, with
+    the task as it stands now."""
     from types import SimpleNamespace
 
     from chidao.directives.views.steps import ON_REQUEST, PRIMARY_STEPS, offered_steps, step_form
 
-    # Few joins: PostgreSQL plans a ten-table join for longer than it runs it. The people the
-    # page names come in one more query; the rarer links (block, parent, series) when shown.
-    if failed is not None:  # after a refused step: the task as it stands now
-        task = _page_task().get(pk=task.pk)
-    _fetch_people(task)
+    fresh = fresh or freshness.stamp()
+    page = page or _read_page(task.pk)
+    task = page.task
     person = request.user
     today = Today.now()
     failed_key, failed_form = failed or (None, None)
@@ -224,8 +253,7 @@ def render_task(request, task: Task, failed=None, status: int = 200):
         refusal = actions.extension_refusal(task)
         if refusal is not None and refusal.code != "no_deadline":
             extension_withheld = refusal.messages[0]
-    extensions = list(task.extensions.select_related("requested_by", "decided_by"))
-    difficulties = list(task.difficulties.select_related("raised_by", "answered_by"))
+    extensions, difficulties = page.extensions, page.difficulties
     cooperations = list(task.cooperations.all())  # prefetched with their units
     for cooperation in cooperations:
         cooperation.task = task
@@ -245,11 +273,15 @@ def render_task(request, task: Task, failed=None, status: int = 200):
             key = f"difficulty-{difficulty.pk}"
             difficulty.form = form_for(key, lambda k=key: forms.GuidanceForm(prefix=k))
             difficulty.may_escalate = difficulty.addressed_to != LEVEL_ORDER[-1]
-    children = list(
-        visible_tasks(person)
-        .filter(parent=task)
-        .select_related("lead_unit")
-        .order_by("deadline", "pk")
+    children = (
+        list(
+            visible_tasks(person)
+            .filter(parent=task)
+            .select_related("lead_unit")
+            .order_by("deadline", "pk")
+        )
+        if page.has_parts
+        else []
     )
     shown = {step.key for step in step_forms} | {
         f"{prefix}-{obj.pk}"
@@ -263,7 +295,6 @@ def render_task(request, task: Task, failed=None, status: int = 200):
     }
     # A refused step whose form is no longer offered (someone acted first) still says why.
     refusal = failed_form.errors if failed_form is not None and failed_key not in shown else None
-    fresh = freshness.stamp()
     side, directive_files = _side(task, fresh)
     # A section holding a form for this person (a decision, guidance, the unit's share) comes up
     # with the steps; the others follow the details, their long lists folded.
