@@ -26,7 +26,6 @@ from chidao.directives.timeliness import (
     Counts,
     Today,
     countable,
-    counted,
     counts_by_each,
     done_late_q,
     done_on_time_q,
@@ -171,12 +170,21 @@ class Dashboard:
     deadline_corrected: Figure | None = None
 
 
-def deadline_corrected(tasks, scope: Scope) -> Figure:
-    """Đính chính thời hạn: the counted tasks (suspended ones apart, as in the total) whose
-    deadline was corrected as an entry error; the link opens exactly them."""
-    value = counted(tasks).filter(deadline_corrections__gt=0).exclude(state=State.SUSPENDED).count()
-    link = scope.list_params(extended="deadline_corrected", timeliness=GROUP_TIMELINESS["total"])
-    return Figure(value, link)
+def _ageing_windows(today: Today) -> list[tuple[str, Q, dict]]:
+    """Quá hạn theo số ngày: each window of days late (label, condition on the deadline, the
+    list's filter of exactly those days)."""
+    windows = []
+    for low, high in AGEING:
+        latest = today.date - datetime.timedelta(days=low)
+        window = Q(deadline__lte=latest)
+        extra = {"deadline_to": f"{latest:%d/%m/%Y}"}
+        if high is not None:
+            earliest = today.date - datetime.timedelta(days=high)
+            window &= Q(deadline__gte=earliest)
+            extra["deadline_from"] = f"{earliest:%d/%m/%Y}"
+        label = f"{low}\u2013{high}" if high else f">{low - 1}"
+        windows.append((label, window, extra))
+    return windows
 
 
 def score_rule(scope: Scope) -> ScoreRule:
@@ -192,10 +200,20 @@ def build(
     today = today or Today.now()
     rule = rule or score_rule(scope)
     tasks = tasks_in(person, scope)
-    # One pass for every grouping; every counted task is in exactly one unit's row, so the
-    # totals are their sum.
-    stale = Count("pk", filter=stale_q(today))
-    groups = counts_by_each(tasks, GROUPINGS, today.date, stale=stale)
+    windows = _ageing_windows(today)
+    overdue_now = Q(state__in=OPEN_STATES) & open_overdue_q(today.date)
+    # One pass for every grouping and for the figures beside them (not updated, the ageing of
+    # the overdue, the corrected deadlines): every counted task is in exactly one unit's row,
+    # so each total is the sum of the units' rows.
+    beside = {
+        "stale": Count("pk", filter=stale_q(today)),
+        **{f"window_{i}": Count("pk", filter=overdue_now & window)
+           for i, (_label, window, _extra) in enumerate(windows)},
+        "deadline_corrected": Count(
+            "pk", filter=Q(deadline_corrections__gt=0) & ~Q(state=State.SUSPENDED)
+        ),
+    }  # fmt: skip
+    groups = counts_by_each(tasks, GROUPINGS, today.date, **beside)
     rows = groups["lead_unit"]
     totals = Counts.summed(rows)
     totals_stale = sum(r["stale"] for r in rows)
@@ -248,26 +266,11 @@ def build(
     for row in ranking:
         row.score = rule.score(row.counts, stale=row.stale, urged=row.urged)
 
-    windows = []
-    for low, high in AGEING:
-        latest = today.date - datetime.timedelta(days=low)
-        window = Q(deadline__lte=latest)
-        extra = {"deadline_to": f"{latest:%d/%m/%Y}"}
-        if high is not None:
-            earliest = today.date - datetime.timedelta(days=high)
-            window &= Q(deadline__gte=earliest)
-            extra["deadline_from"] = f"{earliest:%d/%m/%Y}"
-        label = f"{low}\u2013{high}" if high else f">{low - 1}"
-        windows.append((label, window, extra))
-    overdue_now = Q(state__in=OPEN_STATES) & open_overdue_q(today.date)
-    aged = tasks.aggregate(**{
-        f"window_{i}": Count("pk", filter=overdue_now & window)
-        for i, (_label, window, _extra) in enumerate(windows)
-    })  # fmt: skip
     ageing = [
-        (label, aged[f"window_{i}"], scope.list_params(timeliness="overdue", **extra))
+        (label, sum(r[f"window_{i}"] for r in rows),
+         scope.list_params(timeliness="overdue", **extra))
         for i, (label, _window, extra) in enumerate(windows)
-    ]
+    ]  # fmt: skip
 
     blocks = dict(SectorBlock.objects.values_list("pk", "name"))
     by_block = [
@@ -299,7 +302,12 @@ def build(
         by_specialist=by_specialist,
         score_formula=rule.formula(),
         score_scale=rule.scale,
-        deadline_corrected=deadline_corrected(tasks, scope),
+        # Đính chính thời hạn: counted tasks (suspended ones apart, as in the total) whose
+        # deadline was corrected as an entry error; the link opens exactly them.
+        deadline_corrected=Figure(
+            sum(r["deadline_corrected"] for r in rows),
+            scope.list_params(extended="deadline_corrected", timeliness=GROUP_TIMELINESS["total"]),
+        ),
     )
 
 
