@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core import clock
-from chidao.core.widgets import quick_model_select
-from chidao.directives import date_rules
+from chidao.core.widgets import QuickSelect, quick_model_select
+from chidao.directives import date_rules, filter_choices
+from chidao.directives.filter_choices import OFFICE_KINDS
 from chidao.directives.forms import DATE, StepForm
 from chidao.org import permissions
 from chidao.org.models import SectorBlock, Unit
@@ -52,12 +53,17 @@ class ScopeForm(StepForm):
             (period.key, period.label) for period in offered
         ]
         units = permissions.visible_units(person).filter(is_active=True)
-        self.fields["unit"].queryset = units.exclude(
-            kind__in=["office", "office_division"]
-        ).order_by("depth", "sort_order", "sort_key")
+        self.fields["unit"].queryset = units.exclude(kind__in=OFFICE_KINDS).order_by(
+            "depth", "sort_order", "sort_key"
+        )
         self.fields["sector_block"].queryset = SectorBlock.objects.filter(committee__in=units)
-        # A province offers a hundred units and more: their options are written in Python.
-        quick_model_select(self.fields["unit"])
+        # A province offers a hundred units and more: their options are built once per scope
+        # of people and kept with the task list's (``filter_choices``); the queryset above
+        # checks what is submitted.
+        unit = self.fields["unit"]
+        unit.widget = QuickSelect(
+            attrs=unit.widget.attrs, choices=filter_choices.offered(person).scope_units
+        )
         quick_model_select(self.fields["sector_block"])
 
     def clean(self):

@@ -1,5 +1,6 @@
 """What the task list's filters offer to someone: their units, the Office divisions, the leaders,
-the specialists and the sector blocks, as ready ``<option>`` lists.
+the specialists and the sector blocks, as ready ``<option>`` lists; and the units the dashboard
+offers as its scope.
 
 They depend only on the organisation and on the subtrees the person sees, which many people
 share (everyone of a committee's apparatus sees the same), so they are kept per process under
@@ -22,6 +23,7 @@ from chidao.org.stamp import KEEP_SECONDS, org_stamp
 
 EMPTY = ("", "---------")  # Django's empty label of a model choice
 MAX_KEPT = 256  # distinct scopes kept per process
+OFFICE_KINDS = (UnitKind.OFFICE, UnitKind.OFFICE_DIVISION)  # not a scope of statistics
 
 
 class Held(Options):
@@ -39,6 +41,7 @@ class Offer:
     leaders: Held
     specialists: Held
     blocks: Held
+    scope_units: Held  # the scopes the dashboard offers: active units, not the Office's own
 
     @property
     def unit_ids(self) -> set[str]:
@@ -86,7 +89,7 @@ def _build(person: Person) -> Offer:
     units = list(
         permissions.visible_units(person)
         .order_by("depth", "sort_order", "sort_key")
-        .values_list("pk", "name", "short_name", "kind")
+        .values_list("pk", "name", "short_name", "kind", "is_active")
     )
     people = permissions.visible_people(person).filter(is_active=True)
     above = {pk for j in permissions.jurisdictions(person) for pk in j.root.ancestor_ids()}
@@ -101,13 +104,13 @@ def _build(person: Person) -> Offer:
         return names(holding(people, role).values_list("pk", "full_name", "username"))
 
     return Offer(
-        units=Held([EMPTY, *((pk, short or name) for pk, name, short, _kind in units)]),
+        units=Held([EMPTY, *((pk, short or name) for pk, name, short, *_ in units)]),
         divisions=Held(
             [
                 EMPTY,
                 *(
                     (pk, short or name)
-                    for pk, name, short, kind in units
+                    for pk, name, short, kind, _active in units
                     if kind == UnitKind.OFFICE_DIVISION
                 ),
             ]
@@ -115,4 +118,14 @@ def _build(person: Person) -> Offer:
         leaders=Held([EMPTY, *person_pairs(Role.COMMITTEE_LEADER)]),
         specialists=Held([EMPTY, *person_pairs(Role.SPECIALIST)]),
         blocks=Held([EMPTY, *blocks.values_list("pk", "name")]),
+        scope_units=Held(
+            [
+                EMPTY,
+                *(
+                    (pk, short or name)
+                    for pk, name, short, kind, active in units
+                    if active and kind not in OFFICE_KINDS
+                ),
+            ]
+        ),
     )
