@@ -17,8 +17,8 @@ if os.environ.get("CHIDAO_TEST_MEDIA_OWNER") != _WORKER or "MEDIA_ROOT" not in o
     os.environ["CHIDAO_TEST_MEDIA_OWNER"] = _WORKER
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="chidao-static-"))
 
-from chidao.settings import *  # noqa: F403
-from chidao.settings import STORAGES
+from chidao.settings import *  # noqa: E402, F403
+from chidao.settings import STORAGES  # noqa: E402
 
 # Hashing with the production hasher would make every persona cost ~0.2 s.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
