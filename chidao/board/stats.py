@@ -379,7 +379,7 @@ def cached_build(person, scope: Scope, draw: Callable[[Dashboard], str]) -> tupl
         sorted(f"{j.role}@{j.root.pk}" for j in permissions.jurisdictions(person))
     ) + ("!" if person.is_superuser else "")
     rule = score_rule(scope)
-    key = "dashboard:" + ":".join(
+    key = "dashboard:2:" + ":".join(  # 2: figures kept with their markup
         str(part)
         for part in (
             person.pk,

@@ -149,7 +149,8 @@ def _fetch_people(task: Task) -> None:
         (task, "directing_leader"), (task, "specialist"),
         (directive, "signer"), (directive, "meeting_chair"),
     )  # fmt: skip
-    people = Person.objects.in_bulk({getattr(obj, f"{name}_id") for obj, name in links} - {None})
+    ids = {getattr(obj, f"{name}_id") for obj, name in links} - {None}
+    people = Person.objects.only("username", "full_name").in_bulk(ids)
     for obj, name in links:
         person = people.get(getattr(obj, f"{name}_id"))
         if person is not None:
@@ -203,8 +204,17 @@ def _read_page(pk: int) -> TaskPage | None:
     _fetch_people(task)
     return TaskPage(
         task,
-        extensions=list(task.extensions.select_related("requested_by", "decided_by")),
-        difficulties=list(task.difficulties.select_related("raised_by", "answered_by")),
+        # Kept in the shared cache: the people's names, never their password hashes.
+        extensions=list(
+            task.extensions.select_related("requested_by", "decided_by").defer(
+                "requested_by__password", "decided_by__password"
+            )
+        ),
+        difficulties=list(
+            task.difficulties.select_related("raised_by", "answered_by").defer(
+                "raised_by__password", "answered_by__password"
+            )
+        ),
         has_parts=task.children.exists(),
     )
 
