@@ -18,6 +18,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connections
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
 from chidao.core import clock, replica
@@ -106,11 +107,19 @@ def shelf(fresh: str, qs, fields: tuple[str, ...], limit: int) -> tuple[int, lis
     return of_tasks(fresh, f"shelf:{limit}:{','.join(fields)}", qs.values("pk"), compute)
 
 
+def token_stand_in() -> str:
+    """What kept markup holds where a form's token goes: each browser has its own token, which
+    ``with_token`` (``directives/templatetags/kept.py``) puts in its place when the page is
+    drawn. Derived from the secret key, so no text a person writes can hold it."""
+    return salted_hmac("chidao.freshness.token_stand_in", "form token").hexdigest()
+
+
 def drawn(fresh: str, what: str, ids, draw: Callable):
     """``draw()`` (markup, alone or with a count) once per stamp and language for the tasks the
     query ``ids`` picks. What the lines of a list or a shelf print depends on those tasks, on
     the day (in the stamp) and on the language alone, never on who reads them, so their markup
-    is kept with them. It holds no form: a form's token belongs to one browser."""
+    is kept with them. A form in it holds ``token_stand_in()`` for its token: a form's token
+    belongs to one browser."""
     return of_tasks(fresh, f"drawn:{get_language()}:{what}", ids, draw)
 
 

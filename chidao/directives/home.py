@@ -84,7 +84,7 @@ def query(**params) -> str:
 class Shelf:
     """One list on a home page: a title, how many there are, the first few, and the list query
     that shows all of them. ``kind`` says what the rows are: tasks (task, timeliness, colour),
-    "shares" (the same, each task carrying the unit's ``share`` and its ``share_form``) or
+    "shares" (the same, each line with the form of the unit's share) or
     "directives" (directives, whose count is not a list of tasks: ``more`` is empty; such a
     shelf goes in ``Panel.directive_shelves``)."""
 
@@ -94,7 +94,7 @@ class Shelf:
     rows: list
     more: str
     kind: str = "tasks"
-    lines: str = ""  # the rows' markup (kind "tasks"), kept with them
+    lines: str = ""  # the rows' markup (kinds "tasks" and "shares"), kept with them
 
 
 @dataclass
@@ -169,21 +169,20 @@ class HomeDay(Today):
     fresh: str = ""
 
 
-def _shelf(key, title, qs, params: dict, today: HomeDay, order=BY_DEADLINE, kind="tasks") -> Shelf:
+def _shelf(
+    key, title, qs, params: dict, today: HomeDay, order=BY_DEADLINE, kind="tasks", draw=None
+) -> Shelf:
+    """A shelf of tasks: its count and its lines' markup (``draw(rows)``; by default
+    ``_shelf_lines.html``) kept together under the stamp, so that a page seen again reads
+    neither the rows nor their template; the rows themselves come when something asks."""
     qs = qs.order_by(*order)
     kept = functools.cache(lambda: freshness.shelf(today.fresh, qs, TaskRow.FIELDS, LIMIT))
     rows = freshness.OnDemand(lambda: TaskRow.many(kept()[1], today))
-    if kind != "tasks":  # lines with a form each (the shares): drawn on every view, not kept
-        return Shelf(key, title, kept()[0], rows, query(**params), kind)
-    # The count goes with the lines' markup, so that a page seen again reads neither the rows
-    # nor their template; the rows themselves come when something asks for them.
+    draw = draw or (lambda rows: render_to_string("directives/_shelf_lines.html", {"rows": rows}))
     count, lines = freshness.drawn(
-        today.fresh,
-        f"shelf:{LIMIT}",
-        qs.values("pk"),
-        lambda: (kept()[0], render_to_string("directives/_shelf_lines.html", {"rows": rows})),
+        today.fresh, f"{kind}:{LIMIT}", qs.values("pk"), lambda: (kept()[0], draw(rows))
     )
-    return Shelf(key, title, count, rows, query(**params), lines=lines)
+    return Shelf(key, title, count, rows, query(**params), kind, lines=lines)
 
 
 def panels(person) -> list[Panel]:
@@ -244,19 +243,29 @@ def unit_panel(unit: Unit, today: Today) -> Panel:
 def shares_shelf(unit: Unit, today: Today) -> Shelf:
     """Chúng tôi phối hợp: open tasks of other units on which this unit's share is not yet done,
     each with the share's state and the form that updates it (it posts to the share's own step
-    and comes back here)."""
+    and comes back here). The lines are kept like any shelf's, their forms' token stood in for
+    (``freshness.token_stand_in``): the page gives each browser its own."""
     owed = Cooperation.objects.filter(unit=unit).exclude(status=CooperationStatus.DONE)
     tasks = _tasks(state__in=OPEN_STATES, pk__in=owed.values("task_id"))
-    shelf = _shelf("cooperating", _("We cooperate"), tasks,
-                   {"cooperating": unit.pk, "share": "pending"}, today, kind="shares")  # fmt: skip
-    shares = Cooperation.objects.filter(unit=unit, task__in=[row.task.pk for row in shelf.rows])
-    by_task = {share.task_id: share for share in shares}
-    for task in (row.task for row in shelf.rows):
-        share = task.share = by_task[task.pk]
-        form = CooperationForm(prefix=f"cooperation-{share.pk}", initial={"status": share.status})
-        form.fields["status"].widget.attrs["class"] = "form-select form-select-sm"
-        task.share_form = form
-    return shelf
+
+    def draw(rows) -> str:
+        shares = Cooperation.objects.filter(unit=unit, task__in=[row.task.pk for row in rows])
+        by_task = {share.task_id: share for share in shares}
+        for task in (row.task for row in rows):
+            share = task.share = by_task[task.pk]
+            prefix = f"cooperation-{share.pk}"
+            form = CooperationForm(prefix=prefix, initial={"status": share.status})
+            form.fields["status"].widget.attrs["class"] = "form-select form-select-sm"
+            task.share_form = form
+        context = {
+            "rows": rows,
+            "shelf_id": f"unit-{unit.pk}-cooperating",
+            "csrf_token": freshness.token_stand_in(),
+        }
+        return render_to_string("directives/_share_lines.html", context)
+
+    at = {"cooperating": unit.pk, "share": "pending"}
+    return _shelf("cooperating", _("We cooperate"), tasks, at, today, kind="shares", draw=draw)
 
 
 def _unit_counts(tasks, today: Today) -> dict[int, dict]:

@@ -11,16 +11,17 @@ import pytest
 import time_machine
 from django.db import connection, connections, transaction
 from django.http import HttpRequest
+from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from chidao.conftest import PASSWORD
+from chidao.conftest import PASSWORD, make_person
 from chidao.directives import actions, freshness
 from chidao.directives.actions import TaskSpec
 from chidao.directives.home import panels
 from chidao.directives.models import State, Task
 from chidao.directives.tests.conftest import issue
 from chidao.notifications.models import Notification
-from chidao.org.models import Person
+from chidao.org.models import Person, Role
 
 NOW = datetime.datetime(2026, 4, 20, 3, tzinfo=datetime.UTC)
 DUE = datetime.date(2026, 6, 30)
@@ -370,8 +371,8 @@ def test_a_task_pages_timeline_and_roll_up_are_drawn_once_per_change_and_languag
     """The task, its timeline, files, extensions, difficulties and the parts' roll-up are the
     same for whoever may see the task: seen again, the page reads and draws none of them; a
     step by anyone shows at once, and an English page gets them in English."""
-    (task,) = issue(people.specialist, org, people,
-                    TaskSpec(content="Việc có phần giao", lead_unit=org.finance, deadline_date=DUE))  # fmt: skip
+    spec = TaskSpec(content="Việc có phần giao", lead_unit=org.finance, deadline_date=DUE)
+    (task,) = issue(people.specialist, org, people, spec)
     task = actions.receive(people.unit_head, task)
     part = _part_of(task, org, people, "Phần của Chi cục")
     client.force_login(people.unit_staff)
@@ -396,14 +397,17 @@ def test_a_task_pages_timeline_and_roll_up_are_drawn_once_per_change_and_languag
     actions.report_done(people.sub_staff, Task.objects.get(pk=part.pk), result="Xong phần việc")
     actions.propose_closing(people.unit_staff, Task.objects.get(pk=part.pk))
     actions.confirm(people.unit_head, Task.objects.get(pk=part.pk))
-    actions.post_progress(people.unit_staff, Task.objects.get(pk=task.pk), "Đã họp tổ công tác", 30)
-    actions.raise_difficulty(people.unit_staff, Task.objects.get(pk=task.pk), "Thiếu số liệu của huyện")
-    actions.request_extension(people.unit_staff, Task.objects.get(pk=task.pk),
-                              proposed_date=DUE + datetime.timedelta(days=30), reason="Chờ ý kiến Bộ")  # fmt: skip
+    staff, later = people.unit_staff, DUE + datetime.timedelta(days=30)
+    actions.post_progress(staff, Task.objects.get(pk=task.pk), "Đã họp tổ công tác", 30)
+    actions.raise_difficulty(staff, Task.objects.get(pk=task.pk), "Thiếu số liệu của huyện")
+    actions.request_extension(
+        staff, Task.objects.get(pk=task.pk), proposed_date=later, reason="Chờ ý kiến Bộ"
+    )
     after = client.get(url).content.decode()
+    before_timeline = after.split('id="timeline"', 1)[0]
     assert "Đã họp tổ công tác" in after.split('id="timeline"', 1)[1]
-    assert 'id="task-state"' in after and "30%" in after.split("<header", 1)[1].split("</header>", 1)[0]
-    assert "Thiếu số liệu của huyện" in after and "Chờ ý kiến Bộ" in after.split('id="timeline"', 1)[0]
+    assert "30%" in after.split("<header", 1)[1].split("</header>", 1)[0]
+    assert "Thiếu số liệu của huyện" in before_timeline and "Chờ ý kiến Bộ" in before_timeline
     assert "Đã hoàn thành 1/1, 0 quá hạn" in after.split('id="rollup"', 1)[1].split("</p>", 1)[0]
 
     client.cookies["django_language"] = "en"
@@ -416,3 +420,50 @@ def test_a_task_pages_timeline_and_roll_up_are_drawn_once_per_change_and_languag
 def _token(html: str) -> str:
     """The page's form token (each response may carry another)."""
     return html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+
+@override_settings(CHIDAO_BOARD_CACHE_SECONDS=300)
+def test_the_shelf_of_shares_is_kept_and_each_browser_gets_its_own_form_token(
+    client, org, people, frozen
+):
+    """The lines of the shares are kept like any shelf's, with a stand-in for their forms'
+    token: each browser's page holds its own token, and the update posted from it works."""
+    spec = TaskSpec(content="Việc Sở Y tế phối hợp", lead_unit=org.finance,
+                    cooperating_units=[org.health], deadline_date=DUE)  # fmt: skip
+    issue(people.specialist, org, people, spec)
+    head = make_person("ld.syt", org.health, Role.UNIT_HEAD)
+    card = f"shelf-unit-{org.health.pk}-cooperating"
+    pages = {}
+    for who in (people.other_staff, people.other_staff, head):
+        browser = Client()
+        browser.force_login(who)
+        response = browser.get("/")
+        pages.setdefault(who.pk, []).append((browser, response))
+    first, again = pages[people.other_staff.pk]
+    assert "directives/_share_lines.html" in _drawn(first[1])
+    assert "directives/_share_lines.html" not in _drawn(again[1])
+    head = pages[head.pk][0]
+    stand_in = freshness.token_stand_in()
+    tokens = []
+    for browser, response in (first, again, head):
+        html = _card(response.content.decode(), card)
+        assert "Việc Sở Y tế phối hợp" in html and stand_in not in response.content.decode()
+        token = _token(html)
+        assert token == _token(response.content.decode())  # the page's own, in every form
+        tokens.append(token)
+    assert tokens[0] != tokens[2]
+
+    # The kept form posts with its browser's token (the client enforces the check).
+    browser, response = head
+    html = _card(response.content.decode(), card)
+    action = html.split('<form method="post" action="', 1)[1].split('"', 1)[0]
+    prefix = action.rstrip("/").rsplit("/", 1)[1]
+    checked = Client(enforce_csrf_checks=True)
+    checked.cookies = browser.cookies
+    posted = checked.post(action, {
+        "csrfmiddlewaretoken": _token(html), f"cooperation-{prefix}-status": "done",
+        f"cooperation-{prefix}-note": "", "next": "/",
+    })  # fmt: skip
+    assert posted.status_code == 302
+    after = _card(browser.get("/").content.decode(), card)
+    assert "Việc Sở Y tế phối hợp" not in after and 'data-count="0"' in after
