@@ -167,6 +167,7 @@ class HomeDay(Today):
     change for everyone who sees the same ones."""
 
     fresh: str = ""
+    calendar: WorkCalendar | None = None  # the working days, read once for the whole page
 
 
 def _shelf(
@@ -186,7 +187,8 @@ def _shelf(
 
 
 def panels(person) -> list[Panel]:
-    today = HomeDay(**vars(Today.now()), fresh=freshness.stamp())
+    calendar = WorkCalendar.current()
+    today = HomeDay(**vars(Today.now(calendar)), fresh=freshness.stamp(), calendar=calendar)
     seats = jurisdictions(person)
     result = [unit_panel(j.seat, today) for j in seats if j.role in UNIT_ROLES]
     if any(j.role == Role.SPECIALIST for j in seats):
@@ -328,16 +330,17 @@ def specialist_panel(person, today: Today) -> Panel:
                    me | {"stale": "on"}, today, order=("last_update_at", "pk")),
         ],
         table,
-        directive_shelves=[entered_shelf(person)],
+        directive_shelves=[entered_shelf(person, today)],
     )  # fmt: skip
 
 
 def silent_units_panel(person, today: Today) -> list[Panel]:
     """Đơn vị im lặng: the units this specialist follows where nobody has signed in nor updated
     a task for ``SILENT_AFTER_WORKING_DAYS`` working days (the units must open the software
-    every day); no panel when there is none. Two queries (the calendar, the units)."""
+    every day); no panel when there is none. One query (the units)."""
     days = activity.SILENT_AFTER_WORKING_DAYS
-    first_quiet_day = WorkCalendar.current().subtract_working_days(today.date, days)
+    calendar = getattr(today, "calendar", None) or WorkCalendar.current()
+    first_quiet_day = calendar.subtract_working_days(today.date, days)
     count, rows = activity.silent_units(person, clock.start_of(first_quiet_day), LIMIT)
     if not count:
         return []
@@ -345,12 +348,18 @@ def silent_units_panel(person, today: Today) -> list[Panel]:
     return [Panel("silent-units", title, units=rows)]
 
 
-def entered_shelf(person) -> Shelf:
+def entered_shelf(person, today: HomeDay) -> Shelf:
     """Văn bản tôi nhập: the directives this person entered, latest first, each a link to its
-    page. Its count is of directives, not of tasks: it opens no task list."""
+    page. Its count is of directives, not of tasks: it opens no task list. Kept under the stamp
+    (entering or correcting a directive writes its tasks' timelines)."""
     entered = Directive.objects.filter(created_by=person)
-    rows = list(entered.select_related("issuer").order_by("-created", "-pk")[:LIMIT])
-    return Shelf("entered", _("Directives I entered"), entered.count(), rows, "", "directives")
+
+    def read():
+        latest = entered.select_related("issuer").order_by("-created", "-pk")[:LIMIT]
+        return entered.count(), list(latest)
+
+    count, rows = freshness.remember(today.fresh, f"entered:{LIMIT}:{person.pk}", read)
+    return Shelf("entered", _("Directives I entered"), count, rows, "", "directives")
 
 
 def division_panel(division: Unit, today: Today) -> Panel:
