@@ -445,7 +445,7 @@ def test_the_shelf_of_shares_is_kept_and_each_browser_gets_its_own_form_token(
     head = pages[head.pk][0]
     stand_in = freshness.token_stand_in()
     tokens = []
-    for browser, response in (first, again, head):
+    for _browser, response in (first, again, head):
         html = _card(response.content.decode(), card)
         assert "Việc Sở Y tế phối hợp" in html and stand_in not in response.content.decode()
         token = _token(html)
@@ -467,3 +467,23 @@ def test_the_shelf_of_shares_is_kept_and_each_browser_gets_its_own_form_token(
     assert posted.status_code == 302
     after = _card(browser.get("/").content.decode(), card)
     assert "Việc Sở Y tế phối hợp" not in after and 'data-count="0"' in after
+
+
+@override_settings(CHIDAO_BOARD_CACHE_SECONDS=300)
+def test_the_directives_i_entered_are_kept_and_a_new_one_shows_at_once(org, people, frozen):
+    def entered():
+        person = Person.objects.get(pk=people.specialist.pk)
+        (panel,) = [p for p in panels(person) if p.key == "specialist"]
+        (shelf,) = panel.directive_shelves
+        return shelf.count, [d.summary for d in shelf.rows]
+
+    issue(people.specialist, org, people,
+          TaskSpec(content="Việc một", lead_unit=org.finance, deadline_date=DUE))  # fmt: skip
+    count, rows = entered()
+    assert entered() == (count, rows) and count == 1
+    with CaptureQueriesContext(connection) as again:
+        entered()
+    assert not [q for q in again.captured_queries if 'FROM "directives_directive"' in q["sql"]]
+    issue(people.specialist, org, people,
+          TaskSpec(content="Việc hai", lead_unit=org.health, deadline_date=DUE))  # fmt: skip
+    assert entered()[0] == 2
