@@ -30,6 +30,10 @@ def _total_on_dashboard(html: str) -> int:
     return int(re.search(r'data-count="(\d+)"', html).group(1))
 
 
+def _state_on(html: str) -> str:
+    return re.search(r'id="task-state">([^<]+)<', html).group(1)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_change_through_one_server_is_on_the_others_board_and_dashboard_at_once(
     tmp_path, org, people, task
@@ -50,6 +54,10 @@ def test_a_change_through_one_server_is_on_the_others_board_and_dashboard_at_onc
             assert _total_on_dashboard(leader_there.get("/dashboard/")) == 1
             # Both servers' caches are the one Redis: the snapshot computed there is here.
             assert cache.keys(f"{prefix}:*board:*")
+            # The task page kept there (the task, its timeline drawn) is read back from Redis.
+            page = f"/tasks/{task.pk}/"
+            assert _state_on(leader_there.get(page)) == _state_on(leader_there.get(page))
+            assert cache.keys(f"{prefix}:*task-page:{task.pk}:*")
 
             leader_here = Browser(one, "leader")
             leader_here.post(f"/tasks/{task.pk}/cancel/", {"cancel-reason": "Không còn phù hợp"})
@@ -57,6 +65,9 @@ def test_a_change_through_one_server_is_on_the_others_board_and_dashboard_at_onc
             shown = urllib.request.urlopen(other + board).read().decode()  # noqa: S310
             assert task.content not in shown
             assert _total_on_dashboard(leader_there.get("/dashboard/")) == 0
+            after = leader_there.get(page)
+            assert _state_on(after) == "Đã hủy"
+            assert "Không còn phù hợp" in after.split('id="timeline"', 1)[1]
     finally:
         for key in cache.scan_iter(f"{prefix}:*"):
             cache.delete(key)
