@@ -91,10 +91,12 @@ class ScopeForm(StepForm):
         return self._values
 
     def _scope(self) -> dict:
-        default_unit = self.fields["unit"].queryset.filter(pk=self.initial.get("unit")).first()
+        def default_unit():
+            return self.fields["unit"].queryset.filter(pk=self.initial.get("unit")).first()
+
         if self.is_bound and self.is_valid():
-            return self.cleaned_data | {"unit": self.cleaned_data.get("unit") or default_unit}
+            return self.cleaned_data | {"unit": self.cleaned_data.get("unit") or default_unit()}
         return {name: self.initial.get(name) for name in ("start", "end")} | {
-            "unit": default_unit,
+            "unit": default_unit(),
             "sector_block": None,
         }
