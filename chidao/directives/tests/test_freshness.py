@@ -487,3 +487,33 @@ def test_the_directives_i_entered_are_kept_and_a_new_one_shows_at_once(org, peop
     issue(people.specialist, org, people,
           TaskSpec(content="Việc hai", lead_unit=org.health, deadline_date=DUE))  # fmt: skip
     assert entered()[0] == 2
+
+
+@override_settings(CHIDAO_BOARD_CACHE_SECONDS=300)
+def test_nothing_kept_holds_a_password_hash(client, org, people, frozen):
+    """What is kept may sit in a shared cache (Redis): the people in it carry their names, not
+    their password hashes, whatever page kept them."""
+    from django.core.cache import cache
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    spec = TaskSpec(content="Việc có tệp", lead_unit=org.finance, cooperating_units=[org.health],
+                    directing_leader=people.leader, deadline_date=DUE)  # fmt: skip
+    (task,) = issue(people.specialist, org, people, spec)
+    pdf = SimpleUploadedFile("Văn bản.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    actions.correct_directive(people.office_leader, task.directive, "Thêm văn bản", files=[pdf])
+    task = actions.receive(people.unit_staff, Task.objects.get(pk=task.pk))
+    actions.raise_difficulty(people.unit_staff, task, "Thiếu số liệu")
+    later = DUE + datetime.timedelta(days=9)
+    actions.request_extension(
+        people.unit_staff, Task.objects.get(pk=task.pk), proposed_date=later, reason="Chờ Bộ"
+    )
+    cache.clear()
+    for person in (people.unit_staff, people.other_staff, people.specialist, people.office_leader,
+                   people.leader, people.viewer):  # fmt: skip
+        client.force_login(person)
+        for url in ("/", f"/tasks/{task.pk}/", "/tasks/?state=received", "/dashboard/"):
+            assert client.get(url).status_code == 200, (person, url)
+    kept = list(cache._cache.values())
+    assert len(kept) > 20
+    assert any("Văn bản.pdf".encode() in value for value in kept)  # the kept files are there
+    assert not [value for value in kept if b"md5$" in value]

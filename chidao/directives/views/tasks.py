@@ -120,7 +120,9 @@ def _side(task: Task, fresh: str) -> tuple[str, list]:
         attachments = list(
             Attachment.objects.filter(
                 Q(task=task) | Q(directive_id=task.directive_id, task__isnull=True)
-            ).select_related("uploaded_by")
+            )
+            .select_related("uploaded_by")
+            .defer("uploaded_by__password")  # the directive's files are kept with the markup
         )
         by_event = defaultdict(list)
         for attachment in attachments:
