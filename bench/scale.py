@@ -1673,15 +1673,18 @@ def give_second_factor(session_key: str) -> None:
     """Mark a signed-in session as having given the code, as the code page does, when the
     person's role requires two-factor sign-in: each request then pays what it pays in
     production (the device looked up by the OTP middleware)."""
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.auth import SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from chidao.org.models import Person
     from chidao.org.twofactor import devices
 
-    session = SessionStore(session_key)
+    # The product's own session engine: with REDIS_URL a session is read from the cache first.
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
     person = Person.objects.get(pk=session[SESSION_KEY])
     if not devices.required_for(person):
         return

@@ -1,6 +1,7 @@
 """Two app servers, one database, one Redis: a change through one is on the other's board and
 dashboard at once, and the board's snapshot is computed once for both (the shared cache)."""
 
+import copy
 import os
 import re
 import urllib.request
@@ -74,3 +75,28 @@ def test_a_change_through_one_server_is_on_the_others_board_and_dashboard_at_onc
         database.take_back()
     task.refresh_from_db()
     assert task.state == "cancelled"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_is_shared_through_redis_and_a_sign_out_ends_it_on_every_server(tmp_path, people):
+    """With Redis the sessions are read from it: signed in through one server, a person is
+    signed in on the other; signed out through one, on neither."""
+    cache = _redis_or_skip()
+    prefix = f"test-{uuid.uuid4().hex}"
+    database = SharedDatabase(tmp_path)
+    database.share()
+    try:
+        shared = {"REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": prefix}
+        with app_server(database.url, shared) as one, app_server(database.url, shared) as other:
+            here = Browser(one, "unit_staff")
+            there = copy.copy(here)
+            there.base = other
+            assert 'id="user-menu"' in there.get("/")
+            assert cache.keys(f"{prefix}:*sessions*")  # read from Redis, not only the database
+            here.post("/logout/", {})
+            assert 'id="user-menu"' not in there.get("/")
+            assert 'name="password"' in there.get("/")
+    finally:
+        for key in cache.scan_iter(f"{prefix}:*"):
+            cache.delete(key)
+        database.take_back()
