@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core import clock
@@ -45,7 +46,6 @@ class ScopeForm(StepForm):
             data = data.copy()
             data["start"], data["end"] = f"{chosen.start:%d/%m/%Y}", f"{chosen.end:%d/%m/%Y}"
         super().__init__(data or None, initial=initial)
-        self._values = None
         offered = periods.presets(today)
         if chosen is not None and chosen not in offered:
             offered.append(chosen)  # an older period named in a link stays chosen
@@ -86,10 +86,9 @@ class ScopeForm(StepForm):
     def values(self) -> dict:
         """The scope asked for; with no unit chosen, the person's own (first) committee or unit,
         since what a scope counts depends on its unit (``timeliness.scope_q``)."""
-        if self._values is None:
-            self._values = self._scope()
-        return self._values
+        return self._scope
 
+    @cached_property
     def _scope(self) -> dict:
         def default_unit():
             return self.fields["unit"].queryset.filter(pk=self.initial.get("unit")).first()

@@ -1,6 +1,7 @@
 """Tiny helpers for the dashboard's server-drawn SVG charts (no chart library needed)."""
 
 from django import template
+from django.utils.html import format_html_join
 
 from chidao.reports.charts import whole_percent
 
@@ -31,3 +32,19 @@ def rate_of(done, *parts) -> str:
     nothing is judged."""
     judged = sum(parts)
     return f"{whole_percent(done, judged)}%" if judged else "\u2014"
+
+
+# The figures of a row of the dashboard's tables, each a link to exactly its tasks.
+COUNTED = ("total", "done_on_time", "done_late", "open_within", "open_overdue")
+
+
+@register.simple_tag
+def count_cells(row, list_url: str) -> str:
+    """A ``stats.Row``'s six linked figures (the five groups and "not updated") as cells."""
+    figures = [(getattr(row.counts, group), row.links[group]) for group in COUNTED]
+    figures.append((row.stale, row.links["stale"]))
+    return format_html_join(
+        "",
+        '<td><a data-count="{}" href="{}?{}">{}</a></td>',
+        ((value, list_url, link, value) for value, link in figures),
+    )

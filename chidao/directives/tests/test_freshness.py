@@ -517,3 +517,20 @@ def test_nothing_kept_holds_a_password_hash(client, org, people, frozen):
     assert len(kept) > 20
     assert any("Văn bản.pdf".encode() in value for value in kept)  # the kept files are there
     assert not [value for value in kept if b"md5$" in value]
+
+
+@override_settings(CHIDAO_BOARD_CACHE_SECONDS=300)
+def test_a_kept_task_page_is_still_refused_to_whoever_may_not_see_it(client, org, people, frozen):
+    """The task page kept by someone who may see it answers nobody else: the check runs on
+    every view with the person's own roles; a task that does not exist stays a 404."""
+    spec = TaskSpec(content="Việc riêng của Sở Tài chính", lead_unit=org.finance, deadline_date=DUE)
+    (task,) = issue(people.specialist, org, people, spec)
+    client.force_login(people.unit_staff)
+    assert client.get(f"/tasks/{task.pk}/").status_code == 200  # now kept
+    for stranger in (people.outsider, people.other_staff):
+        client.force_login(stranger)
+        refused = client.get(f"/tasks/{task.pk}/")
+        assert refused.status_code in (403, 404), stranger
+        assert "Việc riêng của Sở Tài chính" not in refused.content.decode()
+    for _ in range(2):  # a missing task's answer is kept too, and stays a 404
+        assert client.get(f"/tasks/{task.pk + 1000}/").status_code == 404
