@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import CharField, Count, Exists, Func, OuterRef, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +38,18 @@ from chidao.org.models import Person, SectorBlock, Unit
 AGEING = [(1, 30), (31, 90), (91, 120), (121, None)]
 # What the statistics group the counted tasks by, each in its own table (one pass for all).
 GROUPINGS = ("lead_unit", "sector_block", "directive__kind", "directing_leader", "specialist")
+
+
+class MonthOf(Func):
+    """A date's month as "2026-11", in the engine's own SQL: Django's month truncation calls back
+    into Python for every row on SQLite (0.1 s over a province's tasks)."""
+
+    template = "to_char(%(expressions)s, 'YYYY-MM')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite keeps a date as its ISO text.
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 7)")
 
 
 @dataclass
@@ -132,11 +143,16 @@ def urgings_by_unit(tasks, scope: Scope) -> dict[int, int]:
 
 
 def urgings_by(tasks, scope: Scope, key: str) -> dict:
-    """The same urgings counted by ``key`` (a field of the event: ``task__specialist``…)."""
+    """The same urgings counted by ``key`` (a field of the event: ``task__specialist``…).
+
+    Read from the urgings of the period (few among millions of events: the partial index on
+    ``at``), each checked against the counted tasks. Asked as "the event's task among the
+    counted ones" (``IN``), SQLite went the other way: every counted task's timeline, 0.4 s
+    for a province."""
     return dict(
         TaskEvent.objects.filter(
+            Exists(tasks.filter(pk=OuterRef("task_id"))),
             kind=EventKind.URGED,
-            task__in=tasks.values("pk"),
             # Whole local days, as times: an index on ``at`` answers it.
             at__gte=clock.start_of(scope.start),
             at__lt=clock.start_of(scope.end + datetime.timedelta(days=1)),
@@ -223,7 +239,7 @@ def build(
     monthly = {
         row["month"]: row
         for row in tasks.filter(deadline__gte=first_month, deadline__lte=scope.end)
-        .annotate(month=TruncMonth("deadline"))
+        .annotate(month=MonthOf("deadline"))
         .values("month")
         .annotate(
             done_on_time=Count("pk", filter=done_on_time_q()),
@@ -236,9 +252,7 @@ def build(
     month = first_month
     while month <= scope.end:
         following = (month + datetime.timedelta(days=32)).replace(day=1)
-        row = monthly.get(month) or monthly.get(
-            datetime.datetime.combine(month, datetime.time()), {}
-        )
+        row = monthly.get(f"{month:%Y-%m}", {})
         # The last month is counted up to the period's end (a reporting month ends on the
         # 14th): its links stop there too, so each figure opens exactly its tasks.
         last_day = min(following - datetime.timedelta(days=1), scope.end)

@@ -18,6 +18,7 @@ from chidao.board.models import ScoreRule
 from chidao.board.tests.worlds import WHY, at, spec
 from chidao.conftest import make_person
 from chidao.directives import actions
+from chidao.directives.models import EventKind, TaskEvent
 from chidao.directives.tests.conftest import issue
 from chidao.directives.timeliness import Counts
 from chidao.org.models import Role
@@ -246,3 +247,30 @@ def test_one_default_rule_and_one_rule_per_committee(client, org, people):
     )
     assert list(ScoreRule.objects.values_list("committee", "scale")) == [(None, 50)]
     assert ScoreRule.for_committee(org.province).scale == 50  # the default, for lack of its own
+
+
+def test_urgings_count_only_the_periods_on_the_counted_tasks(org, people, world):
+    """Đôn đốc beside the score: the urgings made within the period on the tasks the scope
+    covers, twice when a task is urged twice, on a task cancelled since too (the unit was urged);
+    not those after the period, nor on a task outside the scope."""
+    overdue = world["Quá hạn, không ai cập nhật"]  # Sở Y tế's
+    with at(D(2026, 3, 10)):
+        actions.urge(people.specialist, overdue, "Lần một")
+        actions.urge(people.specialist, overdue, "Lần hai")
+        actions.urge(people.specialist, world["Bị trả lại"], "Sở Tài chính")
+    with at(D(2026, 3, 20)):  # after the period
+        actions.urge(people.specialist, overdue, "Lần ba")
+    # An urging on a task cancelled since (a step, as the timeline would hold it).
+    TaskEvent.objects.create(
+        task=world["Hủy"], seq=99, kind=EventKind.URGED, actor=people.specialist,
+        at=datetime.datetime(2026, 3, 5, 3, tzinfo=datetime.UTC), hash="u" * 64,
+    )  # fmt: skip
+
+    def urged(unit):
+        scope = stats.Scope(unit=unit, start=D(2026, 3, 1), end=D(2026, 3, 19))
+        with at(D(2026, 3, 20)):
+            return stats.urgings_by_unit(stats.tasks_in(people.office_leader, scope), scope)
+
+    assert urged(org.province) == {org.health.pk: 3, org.finance.pk: 1}
+    assert urged(org.health) == {org.health.pk: 3}
+    assert urged(org.commune_a) == {}
