@@ -63,8 +63,8 @@ with transaction.atomic():
         if state in (State.DONE, State.REPORTED):
             completed = min(today, deadline + datetime.timedelta(days=rng.randint(-20, 15)))
         unit = rng.choice(units)
-        batch.append(Task(directive=d, content=f"Nhiệm vụ số {{n}}", lead_unit=unit,
-                          assigner_unit=province, directing_leader=leader,
+        batch.append(Task(directive=d, directive_kind=d.kind, content=f"Nhiệm vụ số {{n}}",
+                          lead_unit=unit, assigner_unit=province, directing_leader=leader,
                           sector_block_id=unit.sector_block_id, assigned_on=d.issued_on,
                           original_deadline=deadline, deadline=deadline, state=state,
                           completed_on=completed, search_text=f"nhiem vu so {{n}}"))

@@ -35,7 +35,7 @@ TASKS_SQL = """
 CREATE TEMP TABLE bench_units AS
     SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM org_unit WHERE kind = 'department';
 CREATE TEMP TABLE bench_directives AS
-    SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM directives_directive;
+    SELECT id, kind, row_number() OVER (ORDER BY id) - 1 AS k FROM directives_directive;
 WITH spread AS (
     SELECT g,
            %(first)s::date + ((hashint4(g)::bigint & 2147483647) %% %(span)s)::int AS day,
@@ -50,14 +50,14 @@ WITH spread AS (
     FROM spread
 )
 INSERT INTO directives_task (
-    directive_id, content, lead_unit_id, assigner_unit_id, directing_leader_id, specialist_id,
-    priority, product, product_is_committee_document, assigned_on, deadline_kind,
+    directive_id, directive_kind, content, lead_unit_id, assigner_unit_id, directing_leader_id,
+    specialist_id, priority, product, product_is_committee_document, assigned_on, deadline_kind,
     original_deadline, deadline, deadline_basis, recurrence, state, return_reason, completed_on,
     result, product_number, extension_count, extended_after_deadline, last_update_at,
     urged_count, escalated_rung, escalated_for, event_count, event_head, search_text, created,
     updated
 )
-SELECT d.id, 'Nhiệm vụ số ' || g, u.id, %(province)s, %(leader)s, %(specialist)s,
+SELECT d.id, d.kind, 'Nhiệm vụ số ' || g, u.id, %(province)s, %(leader)s, %(specialist)s,
        'normal', '', false, deadline - 30, 'date',
        deadline, deadline, '{}'::jsonb, '', state, '',
        CASE WHEN state = 'reported' THEN deadline - 2 END,

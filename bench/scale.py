@@ -767,6 +767,7 @@ class Generator:
             product, is_document = rng.choice(contents.PRODUCTS)
             common = {
                 "directive": row["id"],
+                "directive_kind": kind,
                 "lead": lead,
                 "assigner": committee.unit.pk,
                 "leader": signer,
@@ -1276,6 +1277,7 @@ class Generator:
         row.update(
             {
                 "directive_id": common["directive"],
+                "directive_kind": common["directive_kind"],
                 "parent_id": parent,
                 "series_id": series,
                 "period_start": period[0] if period else None,

@@ -114,7 +114,9 @@ def app_server(database_url: str, extra_env: dict | None = None):
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=2).close()  # noqa: S310
                 break
-            except (urllib.error.URLError, ConnectionError):
+            # A first answer slower than the timeout (the worker still importing, a loaded
+            # machine) is a server still starting, like one that refuses the connection.
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("the app server did not start") from None
                 time.sleep(0.2)

@@ -297,7 +297,7 @@ class TaskFilterForm(StepForm):
         if data.get("no_block"):
             qs = qs.filter(sector_block__isnull=True)
         if data.get("kind"):
-            qs = qs.filter(directive__kind=data["kind"])
+            qs = qs.filter(directive_kind=data["kind"])
         for name, lookup in (
             ("assigned_from", "assigned_on__gte"),
             ("assigned_to", "assigned_on__lte"),

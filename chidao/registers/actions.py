@@ -233,7 +233,8 @@ def save(actor: Person | None, committee: Unit, preview: Preview,
             result=plan.result,
             created_by=actor,
         )
-        task.set_search_text()  # bulk_create does not call save()
+        task.set_directive_kind()  # bulk_create does not call save()
+        task.set_search_text()
         tasks.append(task)
     # In bulk: thousands of rows in seconds (a row at a time took minutes).
     Task.objects.bulk_create(tasks, batch_size=500)

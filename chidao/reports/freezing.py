@@ -47,7 +47,7 @@ GROUP_LABELS = {
 }
 FIELDS = ("pk", "state", "deadline", "completed_on", "original_deadline", "extension_count",
           "extended_after_deadline", "lead_unit_id", "directing_leader_id", "specialist_id",
-          "sector_block_id", "directive__kind")  # fmt: skip
+          "sector_block_id", "directive_kind")  # fmt: skip
 AWAITING_OR_DONE = (State.DONE, State.REPORTED, State.PROPOSED)
 
 
@@ -113,7 +113,7 @@ def close(person: Person, committee: Unit, period: Period) -> ClosedPeriod:
             after_late_extension=late, lead_unit_id=task.lead_unit_id,
             directing_leader_id=task.directing_leader_id, specialist_id=task.specialist_id,
             division_id=division_of.get(task.specialist_id), sector_block_id=task.sector_block_id,
-            directive_kind=task.directive__kind,
+            directive_kind=task.directive_kind,
         ))  # fmt: skip
     FrozenTask.objects.bulk_create(frozen, batch_size=2000)
     _keep_names(closed, frozen)

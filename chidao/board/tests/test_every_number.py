@@ -11,18 +11,20 @@ import datetime
 import html as html_lib
 import re
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 
 from chidao.board import snapshot, stats
 from chidao.board.tests.worlds import TODAY, build_world
 from chidao.conftest import build_org, build_people
 from chidao.directives.models import Task
 from chidao.directives.timeliness import (
+    GROUP_TIMELINESS,
     Today,
     counting_groups,
     counts_by,
@@ -266,3 +268,28 @@ def test_ties_are_broken_by_overdue_then_size_then_name():
         row("Sở E", 0, 0, 0, 3),
     ], key=lambda item: item[1], name=lambda item: item[0])  # fmt: skip
     assert [name for name, _c in ordered] == ["Sở B", "Sở C", "Sở Đ", "Sở A", "Sở E"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"assigned_from": "01/01/2026", "scope": 14, "timeliness": GROUP_TIMELINESS["total"]},
+        {"level": "top", "timeliness": [], "unit": 3, "no_block": "on"},
+        {"q": "Sở Y tế & xã A = 100% +", "specialist": ("7", "8"), "stale": "on"},
+    ],
+)
+def test_a_figures_link_is_the_query_django_would_write(params):
+    """The dashboard encodes each pair of its links once (``stats.query_string``): the links are
+    still exactly ``urlencode(params, doseq=True)``, asked twice as once."""
+    assert stats.query_string(params) == urlencode(params, doseq=True)
+    assert stats.query_string(params) == urlencode(params, doseq=True)
+
+
+def test_every_task_keeps_its_directives_kind(world):
+    """The statistics by kind read the kind kept on each task: every way a task is made (issued,
+    handed down as a part, a recurring report's period, a commune's own) copies it."""
+    tasks = Task.objects.all()
+    assert tasks.filter(parent__isnull=False).exists() and tasks.filter(series__isnull=False)
+    assert tasks.count() > 20
+    assert not tasks.exclude(directive_kind=F("directive__kind")).exists()

@@ -11,7 +11,7 @@ from chidao.core import clock
 from chidao.core.text import fold
 from chidao.org.models import SectorBlock, Unit
 
-from .directive import Directive
+from .directive import Directive, DirectiveKind
 
 
 class State(models.TextChoices):
@@ -90,7 +90,7 @@ class TaskQuerySet(models.QuerySet):
 UNIT_COUNTING_COLUMNS = [
     "lead_unit", "assigned_on", "state", "deadline", "completed_on", "deadline_kind", "series",
     "parent", "assigner_unit", "original_deadline", "extension_count", "extended_after_deadline",
-    "last_update_at", "directive", "sector_block", "directing_leader", "specialist",
+    "last_update_at", "directive_kind", "sector_block", "directing_leader", "specialist",
     "deadline_corrections", "id",
 ]  # fmt: skip
 
@@ -109,6 +109,11 @@ class Task(models.Model):
 
     directive = models.ForeignKey(
         Directive, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("directive")
+    )
+    # The directive's kind, kept on each of its tasks (``Directive.save``): the statistics group
+    # by it, and reading it from the directive joined half the time of counting a province.
+    directive_kind = models.CharField(
+        _("kind of directive"), max_length=30, choices=DirectiveKind.choices, editable=False
     )
     parent = models.ForeignKey(
         "self",
@@ -337,8 +342,15 @@ class Task(models.Model):
         return self.content[:80]
 
     def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.set_directive_kind()
         self.set_search_text()
         super().save(*args, **kwargs)
+
+    def set_directive_kind(self) -> None:
+        """Copied from the directive when the task is made (by save(), and by whoever creates
+        tasks in bulk); a directive's corrected kind reaches its tasks by ``Directive.save``."""
+        self.directive_kind = self.directive.kind
 
     def set_search_text(self) -> None:
         """What ``TaskQuerySet.search`` reads: kept by save(), and set by whoever creates tasks

@@ -475,6 +475,32 @@ def test_a_directive_correction_goes_on_each_task_and_tells_their_lead_units(
     assert told(last(two_tasks[1])) == {"other_staff"}
 
 
+def test_a_corrected_kind_moves_its_tasks_in_the_statistics_by_kind(client, two_tasks, org, people):
+    """Each task keeps its directive's kind (the statistics group by it): the correction reaches
+    every task at once, the dashboard seen before counts again, and each figure of the kind's
+    row still opens exactly its tasks."""
+    directive = two_tasks[0].directive
+    other_kind = next(kind for kind in DirectiveKind if kind != directive.kind)
+    client.force_login(people.office_leader)
+    query = {"start": "01/03/2026", "end": "31/03/2026", "unit": org.province.pk}
+
+    def by_kind():
+        with time_machine.travel(MORNING + datetime.timedelta(minutes=10), tick=False):
+            board = client.get("/dashboard/", query).context["d"]
+            return {row.label: (row.counts.total, row.links["total"]) for row in board.by_kind}
+
+    assert {label: n for label, (n, _link) in by_kind().items()} == {directive.kind.label: 2}
+    actions.correct_directive(people.office_leader, directive, "Nhập nhầm loại", kind=other_kind)
+
+    assert {t.directive_kind for t in Task.objects.filter(directive=directive)} == {other_kind}
+    rows = by_kind()
+    assert {label: n for label, (n, _link) in rows.items()} == {other_kind.label: 2}
+    (link,) = [link for _n, link in rows.values()]
+    with time_machine.travel(MORNING + datetime.timedelta(minutes=10), tick=False):
+        assert _list_count(client, "/tasks/?" + link) == 2
+        assert _list_count(client, f"/tasks/?kind={directive.kind}") == 0
+
+
 def test_a_directive_correction_is_refused_to_units_and_when_wrong(two_tasks, org, people):
     directive = two_tasks[0].directive
     issue(people.specialist, org, people, TaskSpec(content="Khác", lead_unit=org.finance,

@@ -54,6 +54,10 @@ def test_every_row_becomes_a_task_of_its_directive_with_its_past(org, people):
         State.IN_PROGRESS, 60, org.commune_a,
     )  # fmt: skip
     assert ongoing.deadline is None and ongoing.state == State.ASSIGNED
+    # Made in bulk, each task still keeps its directive's kind (the statistics group by it).
+    assert [t.directive_kind for t in (on_time, late, working, ongoing)] == [
+        letter.kind, letter.kind, notice.kind, notice.kind,
+    ]  # fmt: skip
 
 
 def test_each_timeline_starts_with_the_file_and_row_by_whoever_imported(org, people):
