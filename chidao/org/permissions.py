@@ -12,6 +12,7 @@ Scope: each active membership gives a person a *jurisdiction*, a subtree of the 
 """
 
 import functools
+import pickle
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -19,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from chidao.org import version
 from chidao.org.models import FollowAssignment, Membership, Person, Role, Unit, UnitKind
 
 APPARATUS_ROLES = frozenset(
@@ -65,12 +67,48 @@ class Jurisdiction:
 
 
 def jurisdictions(person: Person) -> list[Jurisdiction]:
-    """The subtrees each active membership reaches; cached on the person for the request."""
+    """The subtrees each active membership reaches; kept on the person for the request, and in
+    the process under the version of the roles (``_kept``)."""
     if not person.is_authenticated or not person.is_active:
         return []
     cached = getattr(person, "_jurisdictions", None)
-    if cached is not None:
-        return cached
+    if cached is None:
+        cached = _kept(person, "jurisdictions", lambda: _read_jurisdictions(person))
+        person._jurisdictions = cached
+    return cached
+
+
+KEEP_ENTRIES = 10_000
+_KEPT: dict[tuple[str, int, str], bytes] = {}
+
+
+def forget() -> None:
+    """Keep nothing from before (tests that count what a page asks the database)."""
+    _KEPT.clear()
+
+
+def _kept(person: Person, what: str, compute):
+    """``compute()`` (what the person reaches: their jurisdictions, their subtrees' units) once
+    per process and version of the roles (``org.version``), which every change of a unit or a
+    membership moves in its own transaction: a role ended ends at once. The version is read
+    once per request (the person is read anew for each) and keys each entry, so that what a
+    request read under an earlier version is never taken for a later one's."""
+    token = getattr(person, "_roles_version", None)
+    if token is None:
+        token = person._roles_version = version.token()
+    key = (token, person.pk, what)
+    kept = _KEPT.get(key)
+    if kept is not None:
+        return pickle.loads(kept)  # noqa: S301 (written by this process, below)
+    value = compute()
+    if len(_KEPT) >= KEEP_ENTRIES:
+        _KEPT.clear()
+    # A copy for each request: the units in it are model instances a page may change.
+    _KEPT[key] = pickle.dumps(value)
+    return value
+
+
+def _read_jurisdictions(person: Person) -> list[Jurisdiction]:
     memberships = person.active_memberships()
     # Only a role in a committee's apparatus reaches the whole committee: a unit's people need
     # no committee, and ask for none (an empty ``pk__in`` asks the database nothing).
@@ -90,7 +128,6 @@ def jurisdictions(person: Person) -> list[Jurisdiction]:
         if m.pk in reaching:
             root = _committee_of(m.unit, committees) or m.unit
         result.append(Jurisdiction(role=m.role, root=root, seat=m.unit))
-    person._jurisdictions = result
     return result
 
 
@@ -519,12 +556,15 @@ def sees_whole_tree(person: Person) -> bool:
     """Whether this person's jurisdictions cover every top-level unit, hence every unit."""
     cached = getattr(person, "_sees_whole_tree", None)
     if cached is None:
-        roots = _roots(person)
-        cached = any(root.parent_id is None for root in roots) and all(
-            any(top.startswith(root.path) for root in roots)
-            for top in Unit.objects.filter(parent__isnull=True).values_list("path", flat=True)
-        )
-        person._sees_whole_tree = cached
+
+        def compute() -> bool:
+            roots = _roots(person)
+            return any(root.parent_id is None for root in roots) and all(
+                any(top.startswith(root.path) for root in roots)
+                for top in Unit.objects.filter(parent__isnull=True).values_list("path", flat=True)
+            )
+
+        cached = person._sees_whole_tree = _kept(person, "sees whole tree", compute)
     return cached
 
 
@@ -533,9 +573,12 @@ def subtree_unit_ids(person: Person) -> list[int]:
     tasks stay), cached on the person for the request."""
     cached = getattr(person, "_subtree_unit_ids", None)
     if cached is None:
-        roots = _roots(person)
-        cached = list(Unit.objects.filter(_subtrees_q(roots)).values_list("pk", flat=True))
-        person._subtree_unit_ids = cached
+
+        def compute() -> list[int]:
+            roots = _roots(person)
+            return list(Unit.objects.filter(_subtrees_q(roots)).values_list("pk", flat=True))
+
+        cached = person._subtree_unit_ids = _kept(person, "subtree units", compute)
     return cached
 
 

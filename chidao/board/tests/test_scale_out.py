@@ -4,6 +4,7 @@ dashboard at once, and the board's snapshot is computed once for both (the share
 import copy
 import os
 import re
+import urllib.error
 import urllib.request
 import uuid
 
@@ -11,6 +12,7 @@ import pytest
 import redis
 
 from chidao.board.models import Screen
+from chidao.org.models import Membership, Role
 from chidao.testing import Browser, SharedDatabase, app_server
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -100,3 +102,30 @@ def test_a_session_is_shared_through_redis_and_a_sign_out_ends_it_on_every_serve
         for key in cache.scan_iter(f"{prefix}:*"):
             cache.delete(key)
         database.take_back()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_role_ended_through_one_server_ends_on_the_other_at_once(tmp_path, org, people, task):
+    """Each server keeps a person's roles in its own memory, under the version of the roles
+    the database holds (``org.version``): a role ended through one server ends on the other at
+    its next request."""
+    Membership.objects.create(person=people.unit_staff, unit=org.commune_a, role=Role.VIEWER)
+    finance_role = Membership.objects.get(person=people.unit_staff, unit=org.finance)
+    database = SharedDatabase(tmp_path)
+    database.share()
+    try:
+        with app_server(database.url) as one, app_server(database.url) as other:
+            staff_there = Browser(other, "unit_staff")
+            page = f"/tasks/{task.pk}/"
+            for _ in range(2):  # the second time from what the server keeps
+                assert task.content in staff_there.get(page)
+            said = Browser(one, "admin").post(f"/org/roles/{finance_role.pk}/end/", {})
+            assert "không còn giữ vai trò" in said
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                staff_there.get(page)
+            assert refused.value.code == 404
+            assert "xã A" in staff_there.get("/")  # still signed in, with the other role
+    finally:
+        database.take_back()
+    finance_role.refresh_from_db()
+    assert not finance_role.is_active

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from chidao.directives import actions, filter_choices
 from chidao.directives.actions import TaskSpec
 from chidao.directives.tests.conftest import issue
+from chidao.org import permissions
 
 NOW = datetime.datetime(2026, 4, 20, 3, tzinfo=datetime.UTC)
 PAGES = [
@@ -43,6 +44,7 @@ def _queries(client, person, path):
     client.force_login(person)
     cache.clear()  # the figures are counted again, as after any change
     filter_choices.forget()  # and the filters' options built again
+    permissions.forget()  # and the person's roles read again
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200

@@ -1,0 +1,128 @@
+"""A person's roles are kept per process under the version of the roles (``org.version``): every
+way of changing a unit or a membership moves it at once, so a role ended ends at once."""
+
+import datetime
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from chidao.conftest import make_unit
+from chidao.org import activity, permissions, version
+from chidao.org.models import Membership, Person, Role, Unit, UnitKind
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept():
+    permissions.forget()
+    yield
+    permissions.forget()
+
+
+def roles(person: Person) -> set[tuple[str, int]]:
+    """The roles as a new request reads them: the person read again, as each request does."""
+    fresh = Person.objects.get(pk=person.pk)
+    return {(j.role, j.root.pk) for j in permissions.jurisdictions(fresh)}
+
+
+def test_the_roles_are_read_once_per_version(org, people):
+    assert roles(people.unit_staff) == {(Role.UNIT_STAFF, org.finance.pk)}
+    again = Person.objects.get(pk=people.unit_staff.pk)
+    with CaptureQueriesContext(connection) as read:
+        assert [j.root for j in permissions.jurisdictions(again)] == [org.finance]
+    assert len(read.captured_queries) == 1  # the version alone
+    assert "chidao_org_version" in read.captured_queries[0]["sql"]
+
+
+@pytest.mark.parametrize(
+    "end",
+    [
+        lambda m: (setattr(m, "is_active", False), m.save()),  # the product's way
+        lambda m: Membership.objects.filter(pk=m.pk).update(is_active=False),  # no save()
+        lambda m: Membership.objects.filter(pk=m.pk).delete(),
+        lambda m: Membership.objects.filter(pk=m.pk).update(role=Role.VIEWER, is_active=False),
+        lambda m: _raw(f"DELETE FROM org_membership WHERE id = {int(m.pk)}"),  # noqa: S608
+    ],
+    ids=["saved", "update", "delete", "update-role", "raw-sql"],
+)
+def test_a_role_ended_any_way_ends_at_once(org, people, end):
+    staff = people.unit_staff
+    assert roles(staff) == {(Role.UNIT_STAFF, org.finance.pk)}  # kept now
+    end(Membership.objects.get(person=staff, role=Role.UNIT_STAFF))
+    assert roles(staff) == set()
+
+
+def test_a_new_role_and_a_moved_unit_show_at_once(org, people):
+    staff = people.unit_staff
+    assert roles(staff) == {(Role.UNIT_STAFF, org.finance.pk)}
+    Membership.objects.create(person=staff, unit=org.health, role=Role.VIEWER)
+    assert roles(staff) == {(Role.UNIT_STAFF, org.finance.pk), (Role.VIEWER, org.health.pk)}
+    # A sub-unit moved under another unit by a bulk write: its path changes.
+    sub = org.finance_sub
+    head = Person.objects.create_user("sub_head", "x")
+    Membership.objects.create(person=head, unit=sub, role=Role.UNIT_HEAD)
+    assert [j.root.path for j in permissions.jurisdictions(Person.objects.get(pk=head.pk))] == [
+        sub.path
+    ]
+    new_path = f"{org.health.path}{sub.pk}/"
+    Unit.objects.filter(pk=sub.pk).update(parent=org.health, path=new_path)
+    fresh = Person.objects.get(pk=head.pk)
+    assert [j.root.path for j in permissions.jurisdictions(fresh)] == [new_path]
+
+
+def test_signing_in_and_steps_leave_the_version_alone(org, people):
+    before = version.token()
+    assert activity.note_sign_in(people.unit_staff) == 1
+    moment = datetime.datetime(2026, 3, 5, 2, tzinfo=datetime.UTC)
+    assert activity.note_step(people.unit_staff.pk, moment) == 1
+    assert version.token() == before
+    Unit.objects.filter(pk=org.finance.pk).update(name="Sở Tài chính tỉnh Thử")  # a rename
+    assert version.token() != before
+
+
+def test_what_a_rolled_back_change_read_is_never_taken_for_a_later_version(org, people):
+    staff = people.unit_staff
+    membership = Membership.objects.get(person=staff, role=Role.UNIT_STAFF)
+    read_inside = set()
+
+    def change_and_undo():
+        with transaction.atomic():
+            Membership.objects.filter(pk=membership.pk).update(role=Role.UNIT_HEAD)
+            read_inside.update(roles(staff))
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        change_and_undo()
+    assert read_inside == {(Role.UNIT_HEAD, org.finance.pk)}
+    assert roles(staff) == {(Role.UNIT_STAFF, org.finance.pk)}
+    Membership.objects.filter(pk=membership.pk).update(is_active=False)  # a later change
+    assert roles(staff) == set()
+
+
+def test_each_request_gets_its_own_units(org, people):
+    first = Person.objects.get(pk=people.unit_staff.pk)
+    (kept,) = permissions.jurisdictions(first)
+    kept.root.name = "changed by a page"
+    second = Person.objects.get(pk=people.unit_staff.pk)
+    assert permissions.jurisdictions(second)[0].root.name == "Sở Tài chính"
+
+
+def _raw(sql: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
+def test_a_new_unit_under_ones_own_is_reached_at_once(org, people):
+    def reached() -> list[int]:
+        return permissions.subtree_unit_ids(Person.objects.get(pk=people.unit_head.pk))
+
+    before = reached()
+    assert org.finance_sub.pk in before
+    again = Person.objects.get(pk=people.unit_head.pk)
+    with CaptureQueriesContext(connection) as read:
+        assert permissions.subtree_unit_ids(again) == before
+    assert len(read.captured_queries) == 1  # the version alone
+    new = make_unit(org.finance, UnitKind.OTHER, "Phòng Quản lý giá")
+    assert set(reached()) == {*before, new.pk}
