@@ -570,7 +570,7 @@ def sees_whole_tree(person: Person) -> bool:
 
 def subtree_unit_ids(person: Person) -> list[int]:
     """The ids of every unit in this person's jurisdictions (dissolved ones included: their
-    tasks stay), cached on the person for the request."""
+    tasks stay), kept like the jurisdictions (``_kept``)."""
     cached = getattr(person, "_subtree_unit_ids", None)
     if cached is None:
 
