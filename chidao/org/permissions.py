@@ -108,6 +108,11 @@ def _kept(person: Person, what: str, compute):
     return value
 
 
+def _memberships(person: Person) -> list[Membership]:
+    """The person's active roles with their units, kept like the jurisdictions."""
+    return _kept(person, "memberships", person.active_memberships)
+
+
 def _read_jurisdictions(person: Person) -> list[Jurisdiction]:
     memberships = person.active_memberships()
     # Only a role in a committee's apparatus reaches the whole committee: a unit's people need
@@ -459,7 +464,7 @@ def _subassign(person: Person, task) -> bool:
 def _give_opinion(person: Person, task) -> bool:
     """A leader gives his directing opinion (ý kiến chỉ đạo) on the tasks he directs and, as a
     committee leader in charge of a sector block, on his block's tasks within his committee."""
-    leading = [m for m in person.active_memberships() if m.role == Role.COMMITTEE_LEADER]
+    leading = [m for m in _memberships(person) if m.role == Role.COMMITTEE_LEADER]
     if not leading:
         return False  # a leader whose role has ended no longer directs
     if task.directing_leader_id == person.pk:

@@ -8,6 +8,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from chidao.conftest import make_unit
+from chidao.directives.actions import TaskSpec
+from chidao.directives.tests.conftest import issue
 from chidao.org import activity, permissions, version
 from chidao.org.models import Membership, Person, Role, Unit, UnitKind
 
@@ -126,3 +128,20 @@ def test_a_new_unit_under_ones_own_is_reached_at_once(org, people):
     assert len(read.captured_queries) == 1  # the version alone
     new = make_unit(org.finance, UnitKind.OTHER, "Phòng Quản lý giá")
     assert set(reached()) == {*before, new.pk}
+
+
+def test_a_leader_whose_role_ended_no_longer_gives_opinions(org, people):
+    """Giving a directing opinion reads the leader's roles themselves (kept like the rest)."""
+    (task,) = issue(
+        people.specialist, org, people,
+        TaskSpec(content="Rà soát dự án", lead_unit=org.finance, directing_leader=people.leader,
+                 deadline_date=datetime.date(2026, 3, 31)),
+    )  # fmt: skip
+
+    def may_give_opinion() -> bool:
+        leader = Person.objects.get(pk=people.leader.pk)
+        return permissions.can(leader, permissions.Action.GIVE_OPINION, task)
+
+    assert may_give_opinion() and may_give_opinion()  # the second from what is kept
+    Membership.objects.filter(person=people.leader).update(is_active=False)
+    assert not may_give_opinion()
