@@ -24,6 +24,7 @@ from chidao.directives.tests.test_browser_task_life import field, step_box, subm
 from chidao.notifications import actions
 from chidao.notifications.models import Notification
 from chidao.notifications.tests.conftest import record
+from chidao.org import permissions
 
 PAGES = ["/", "/tasks/"]
 BELL = "chidao.notifications.context_processors.bell"
@@ -37,6 +38,7 @@ MESSAGE = "Đề nghị Sở Tài chính khẩn trương hoàn thành, báo cáo
 def _queries(client, path) -> tuple[int, str]:
     cache.clear()  # the home's figures are counted each time, so only the bell differs
     filter_choices.forget()  # and the list's filter options built each time
+    permissions.forget()  # and the person's roles read each time
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200
