@@ -41,6 +41,17 @@ def reading_from_replica():
 
 
 @contextlib.contextmanager
+def reading_from_primary():
+    """The reads inside on the primary, even within ``reading_from_replica``: what is kept under
+    a version read on the primary (a person's roles) is read there too."""
+    token = _reading_from_replica.set(False)
+    try:
+        yield
+    finally:
+        _reading_from_replica.reset(token)
+
+
+@contextlib.contextmanager
 def reads_for(request):
     """The reads inside on the replica, unless the person has just written. Who the person is
     and what they may see is read before, on the primary: a role just ended is not still

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from chidao.core import replica
 from chidao.org import version
 from chidao.org.models import FollowAssignment, Membership, Person, Role, Unit, UnitKind
 
@@ -100,7 +101,8 @@ def _kept(person: Person, what: str, compute):
     kept = _KEPT.get(key)
     if kept is not None:
         return pickle.loads(kept)  # noqa: S301 (written by this process, below)
-    value = compute()
+    with replica.reading_from_primary():  # never a lagging replica's roles under this version
+        value = compute()
     if len(_KEPT) >= KEEP_ENTRIES:
         _KEPT.clear()
     # A copy for each request: the units in it are model instances a page may change.

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from chidao.conftest import make_unit
+from chidao.core import replica
 from chidao.directives.actions import TaskSpec
 from chidao.directives.tests.conftest import issue
 from chidao.org import activity, permissions, version
@@ -145,3 +146,13 @@ def test_a_leader_whose_role_ended_no_longer_gives_opinions(org, people):
     assert may_give_opinion() and may_give_opinion()  # the second from what is kept
     Membership.objects.filter(person=people.leader).update(is_active=False)
     assert not may_give_opinion()
+
+
+def test_the_roles_are_read_from_the_primary_among_the_replicas_reads(org, people, settings):
+    """What is kept under the version read on the primary is read there too: a replica that lags
+    would otherwise keep a role just ended under the new version."""
+    settings.DATABASE_ROUTERS = ["chidao.core.replica.ReplicaRouter"]
+    staff = Person.objects.get(pk=people.unit_staff.pk)
+    with replica.reading_from_replica():  # no replica here: a read routed to it would fail
+        assert [j.root for j in permissions.jurisdictions(staff)] == [org.finance]
+        assert org.finance_sub.pk in permissions.subtree_unit_ids(staff)
