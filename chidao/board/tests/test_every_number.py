@@ -290,6 +290,7 @@ def test_every_task_keeps_its_directives_kind(world):
     """The statistics by kind read the kind kept on each task: every way a task is made (issued,
     handed down as a part, a recurring report's period, a commune's own) copies it."""
     tasks = Task.objects.all()
-    assert tasks.filter(parent__isnull=False).exists() and tasks.filter(series__isnull=False)
+    assert tasks.filter(parent__isnull=False).exists()
+    assert tasks.filter(series__isnull=False).exists()
     assert tasks.count() > 20
     assert not tasks.exclude(directive_kind=F("directive__kind")).exists()

@@ -249,7 +249,7 @@ def test_one_default_rule_and_one_rule_per_committee(client, org, people):
     assert ScoreRule.for_committee(org.province).scale == 50  # the default, for lack of its own
 
 
-def test_urgings_count_only_the_periods_on_the_counted_tasks(org, people, world):
+def test_urgings_count_only_the_periods_on_the_scopes_tasks(org, people, world):
     """Đôn đốc beside the score: the urgings made within the period on the tasks the scope
     covers, twice when a task is urged twice, on a task cancelled since too (the unit was urged);
     not those after the period, nor on a task outside the scope."""
