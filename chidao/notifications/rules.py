@@ -202,6 +202,7 @@ def recipients(event: TaskEvent) -> list[Person]:
     )
     people = [person for _pk, person in sorted(found.items())]
     _load_memberships(people)
+    permissions.read_version_once(people)
     return [
         p
         for p in people

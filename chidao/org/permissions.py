@@ -110,6 +110,15 @@ def _kept(person: Person, what: str, compute):
     return value
 
 
+def read_version_once(people: list[Person]) -> None:
+    """Many people's rights asked at once (the people a step tells): the version is read once
+    for all of them, not once each."""
+    if people:
+        token = version.token()
+        for person in people:
+            person._roles_version = token
+
+
 def _memberships(person: Person) -> list[Membership]:
     """The person's active roles with their units, kept like the jurisdictions."""
     return _kept(person, "memberships", person.active_memberships)
