@@ -133,9 +133,9 @@ def test_a_units_figures_read_only_columns_of_the_counting_index(client, org, pe
         if q["sql"].startswith("SELECT") and 'FROM "directives_task"' in q["sql"]
         and "COUNT(" in q["sql"]
     ]  # fmt: skip
-    # The groupings (by unit, block, kind, leader and specialist) with the ageing and the
-    # corrected deadlines, in one pass; the trend; the urgings.
-    assert len(aggregates) >= 3
+    # The groupings (by unit, block, kind, leader and specialist) with the corrected deadlines,
+    # in one pass; the ageing of the overdue; the trend; the urgings.
+    assert len(aggregates) >= 4
     assert any('"directives_task"."specialist_id" AS "specialist"' in sql for sql in aggregates)
     for sql in aggregates:
         read = set(re.findall(r'"directives_task"\."(\w+)"', sql))
