@@ -194,30 +194,20 @@ def recipients(event: TaskEvent) -> list[Person]:
     if not found:
         return []
     # Every action records events, so the checks below are batched: the task with its
-    # cooperating units once (not once per person), everyone's roles in one query.
+    # cooperating units once (not once per person), the version of the roles once, and the
+    # roles not kept under it in one query.
     task = (
         Task.objects.select_related("lead_unit", "assigner_unit")
         .prefetch_related(Prefetch("cooperations", Cooperation.objects.select_related("unit")))
         .get(pk=task.pk)
     )
     people = [person for _pk, person in sorted(found.items())]
-    _load_memberships(people)
-    permissions.read_version_once(people)
+    permissions.prepare_many(people)
     return [
         p
         for p in people
         if p.pk in without_access or permissions.can(p, permissions.Action.VIEW, task)
     ]
-
-
-def _load_memberships(people: list[Person]) -> None:
-    """Fill ``Person.active_memberships``'s per-object cache for all of them in one query."""
-    by_person: dict[int, list[Membership]] = {p.pk: [] for p in people}
-    rows = Membership.objects.filter(person_id__in=list(by_person), is_active=True)
-    for membership in rows.select_related("unit", "sector_block"):
-        by_person[membership.person_id].append(membership)
-    for person in people:
-        person._active_memberships = by_person[person.pk]
 
 
 def kind_label(kind: str) -> str:

@@ -110,13 +110,24 @@ def _kept(person: Person, what: str, compute):
     return value
 
 
-def read_version_once(people: list[Person]) -> None:
+def prepare_many(people: list[Person]) -> None:
     """Many people's rights asked at once (the people a step tells): the version is read once
-    for all of them, not once each."""
-    if people:
-        token = version.token()
-        for person in people:
-            person._roles_version = token
+    for all of them, and the roles of those whose reach is not kept under it are read in one
+    query, not one each."""
+    if not people:
+        return
+    token = version.token()
+    for person in people:
+        person._roles_version = token
+    unknown = {p.pk: p for p in people if (token, p.pk, "jurisdictions") not in _KEPT}
+    if not unknown:
+        return
+    found: dict[int, list[Membership]] = {pk: [] for pk in unknown}
+    rows = Membership.objects.filter(person_id__in=list(unknown), is_active=True)
+    for membership in rows.select_related("unit", "sector_block"):
+        found[membership.person_id].append(membership)
+    for pk, person in unknown.items():
+        person._active_memberships = found[pk]  # ``Person.active_memberships``' own cache
 
 
 def _memberships(person: Person) -> list[Membership]:

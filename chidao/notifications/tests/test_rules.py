@@ -1,10 +1,14 @@
 """Who is told what: one test per row of ``rules.RULES``."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from chidao.notifications import rules
 from chidao.notifications.models import Notification
 from chidao.notifications.tests.conftest import difficulty, record
+from chidao.org import permissions
+from chidao.org.models import Membership
 
 LEAD = {"unit_head", "unit_staff"}
 
@@ -78,3 +82,34 @@ def test_a_staff_member_of_a_unit_below_the_lead_unit_is_not_told(people, task):
 def test_a_kind_missing_from_the_table_tells_nobody(people, task):
     event = record(task, "comment", people.unit_staff, text="Đang làm")
     assert _told(event) == set()
+
+
+def test_a_person_whose_role_ended_is_no_longer_told(people, task):
+    """The roles of the people told are kept per process (``permissions.prepare_many``): a
+    role ended, however it was ended, ends their notifications at once."""
+    named = {"to": [people.division_head.pk, people.office_leader.pk]}
+    assert _told(record(task, "escalated", people.specialist, **named)) == {
+        "division_head", "office_leader",
+    }  # fmt: skip
+    Membership.objects.filter(person=people.division_head).update(is_active=False)
+    assert _told(record(task, "escalated", people.specialist, **named)) == {"office_leader"}
+
+
+def test_telling_more_people_asks_no_more_queries(people, task):
+    """The version of the roles is read once for all the people told, and the roles of those
+    not kept under it in one query; read afresh, each apparatus role asks for its committee."""
+    few = [people.leader, people.office_leader]
+    many = [*few, people.division_head, people.specialist_th, people.admin]
+
+    def queries(told, kept=True):
+        to = [p.pk for p in told]
+        record(task, "escalated", people.specialist, to=to)  # the roles kept from here
+        if not kept:
+            permissions.forget()
+        with CaptureQueriesContext(connection) as captured:
+            event = record(task, "escalated", people.specialist, to=to)
+        assert len(_told(event)) == len(told)
+        return len(captured.captured_queries)
+
+    assert queries(many) == queries(few)
+    assert queries(many, kept=False) - queries(few, kept=False) <= len(many) - len(few)
