@@ -50,8 +50,11 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; Django's ORM in the test body is
     # still synchronous code, so its async-safety guard must be told so.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # An assertion on what a page shows waits as long as an action does (5 s by default): a form
+    # sent to the test server answers slower when the whole suite shares the machine's cores.
+    expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield browser
