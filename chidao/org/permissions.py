@@ -72,11 +72,7 @@ def jurisdictions(person: Person) -> list[Jurisdiction]:
     the process under the version of the roles (``_kept``)."""
     if not person.is_authenticated or not person.is_active:
         return []
-    cached = getattr(person, "_jurisdictions", None)
-    if cached is None:
-        cached = _kept(person, "jurisdictions", lambda: _read_jurisdictions(person))
-        person._jurisdictions = cached
-    return cached
+    return _kept(person, "jurisdictions", lambda: _read_jurisdictions(person))
 
 
 KEEP_ENTRIES = 10_000
@@ -90,23 +86,31 @@ def forget() -> None:
 
 def _kept(person: Person, what: str, compute):
     """``compute()`` (what the person reaches: their jurisdictions, their subtrees' units) once
-    per process and version of the roles (``org.version``), which every change of a unit or a
-    membership moves in its own transaction: a role ended ends at once. The version is read
-    once per request (the person is read anew for each) and keys each entry, so that what a
-    request read under an earlier version is never taken for a later one's."""
+    per request on the person, and once per process and version of the roles
+    (``org.version``), which every change of a unit or a membership moves in its own
+    transaction: a role ended ends at once. The version is read once per request (the person
+    is read anew for each) and keys each entry, so that what a request read under an earlier
+    version is never taken for a later one's."""
+    here = getattr(person, "_kept_for_request", None)
+    if here is None:
+        here = person._kept_for_request = {}
+    if what in here:
+        return here[what]
     token = getattr(person, "_roles_version", None)
     if token is None:
         token = person._roles_version = version.token()
     key = (token, person.pk, what)
     kept = _KEPT.get(key)
     if kept is not None:
-        return pickle.loads(kept)  # noqa: S301 (written by this process, below)
-    with replica.reading_from_primary():  # never a lagging replica's roles under this version
-        value = compute()
-    if len(_KEPT) >= KEEP_ENTRIES:
-        _KEPT.clear()
-    # A copy for each request: the units in it are model instances a page may change.
-    _KEPT[key] = pickle.dumps(value)
+        value = pickle.loads(kept)  # noqa: S301 (written by this process, below)
+    else:
+        with replica.reading_from_primary():  # never a lagging replica's roles under it
+            value = compute()
+        if len(_KEPT) >= KEEP_ENTRIES:
+            _KEPT.clear()
+        # A copy for each request: the units in it are model instances a page may change.
+        _KEPT[key] = pickle.dumps(value)
+    here[what] = value
     return value
 
 
@@ -119,15 +123,9 @@ def prepare_many(people: list[Person]) -> None:
     token = version.token()
     for person in people:
         person._roles_version = token
-    unknown = {p.pk: p for p in people if (token, p.pk, "jurisdictions") not in _KEPT}
-    if not unknown:
-        return
-    found: dict[int, list[Membership]] = {pk: [] for pk in unknown}
-    rows = Membership.objects.filter(person_id__in=list(unknown), is_active=True)
-    for membership in rows.select_related("unit", "sector_block"):
-        found[membership.person_id].append(membership)
-    for pk, person in unknown.items():
-        person._active_memberships = found[pk]  # ``Person.active_memberships``' own cache
+    unknown = [p for p in people if (token, p.pk, "jurisdictions") not in _KEPT]
+    if unknown:
+        Person.load_active_memberships(unknown)
 
 
 def _memberships(person: Person) -> list[Membership]:
@@ -581,32 +579,25 @@ def settle(person: Person) -> None:
 
 def sees_whole_tree(person: Person) -> bool:
     """Whether this person's jurisdictions cover every top-level unit, hence every unit."""
-    cached = getattr(person, "_sees_whole_tree", None)
-    if cached is None:
 
-        def compute() -> bool:
-            roots = _roots(person)
-            return any(root.parent_id is None for root in roots) and all(
-                any(top.startswith(root.path) for root in roots)
-                for top in Unit.objects.filter(parent__isnull=True).values_list("path", flat=True)
-            )
+    def compute() -> bool:
+        roots = _roots(person)
+        return any(root.parent_id is None for root in roots) and all(
+            any(top.startswith(root.path) for root in roots)
+            for top in Unit.objects.filter(parent__isnull=True).values_list("path", flat=True)
+        )
 
-        cached = person._sees_whole_tree = _kept(person, "sees whole tree", compute)
-    return cached
+    return _kept(person, "sees whole tree", compute)
 
 
 def subtree_unit_ids(person: Person) -> list[int]:
     """The ids of every unit in this person's jurisdictions (dissolved ones included: their
     tasks stay), kept like the jurisdictions (``_kept``)."""
-    cached = getattr(person, "_subtree_unit_ids", None)
-    if cached is None:
 
-        def compute() -> list[int]:
-            roots = _roots(person)
-            return list(Unit.objects.filter(_subtrees_q(roots)).values_list("pk", flat=True))
+    def compute() -> list[int]:
+        return list(Unit.objects.filter(_subtrees_q(_roots(person))).values_list("pk", flat=True))
 
-        cached = person._subtree_unit_ids = _kept(person, "subtree units", compute)
-    return cached
+    return _kept(person, "subtree units", compute)
 
 
 def _view_directive(person: Person, directive) -> bool:

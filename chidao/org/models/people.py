@@ -84,10 +84,18 @@ class Person(AbstractBaseUser, PermissionsMixin):
     def active_memberships(self) -> list["Membership"]:
         """Cached per object: the permission module asks for them many times per request."""
         if not hasattr(self, "_active_memberships"):
-            self._active_memberships = list(
-                self.memberships.filter(is_active=True).select_related("unit", "sector_block")
-            )
+            self.load_active_memberships([self])
         return self._active_memberships
+
+    @staticmethod
+    def load_active_memberships(people: list["Person"]) -> None:
+        """``active_memberships`` of many people at once, in one query."""
+        found: dict[int, list[Membership]] = {person.pk: [] for person in people}
+        rows = Membership.objects.filter(person_id__in=list(found), is_active=True)
+        for membership in rows.select_related("unit", "sector_block"):
+            found[membership.person_id].append(membership)
+        for person in people:
+            person._active_memberships = found[person.pk]
 
 
 class Role(models.TextChoices):
