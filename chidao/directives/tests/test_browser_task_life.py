@@ -357,6 +357,8 @@ def test_a_directive_without_task_content_or_unit_shows_the_errors_and_saves_not
         field(page, "Summary").fill("Về việc thử nhập thiếu")
         row = task_row(page, 1)
         field(row, "Deadline date").fill("16/03/2026")
+        # As a person would: the deadline's preview has answered before "Save" is pressed.
+        expect(row.get_by_role("status")).to_have_text("16/03/2026")
         page.get_by_role("button", name=vi("Save the directive"), exact=True).click()
 
         expect(page.get_by_role("alert")).to_contain_text(vi("Nothing was saved. Please check:"))
