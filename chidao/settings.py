@@ -132,12 +132,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run while one writer writes; IMMEDIATE takes the write lock at BEGIN so
         # two writers queue (busy_timeout) instead of failing halfway with "database is locked".
+        # The connection is kept between requests (DB_CONN_MAX_AGE, as on PostgreSQL) with a page
+        # cache of up to 64 MB: a new one per request re-read the schema and started cold, which
+        # cost a third of a small page's time and a quarter of a unit's statistics (README).
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            " PRAGMA cache_size=-65536;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
