@@ -69,3 +69,31 @@ def test_a_malformed_boolean_is_an_error_not_a_guess():
     done = _run(["-c", "import django; django.setup()"], {"SECRET_KEY": "x" * 50, "DEBUG": "maybe"})
     assert done.returncode != 0
     assert "DEBUG must be a boolean" in done.stderr
+
+
+def test_sqlite_keeps_its_connection_between_requests_with_a_large_page_cache(tmp_path):
+    """A new connection per request read the schema again and started with a cold cache."""
+    key = "prod-" + "x7Gq2LmP9vRt4Zs8Wn1Yb6Kd3Hf5Jc0Ae" * 2
+    code = (
+        "import django; django.setup()\n"
+        "from django.core import signals\n"
+        "from django.db import connection\n"
+        "def request():\n"
+        "    signals.request_started.send(sender=None)\n"
+        "    with connection.cursor() as cursor:\n"
+        "        cursor.execute('PRAGMA cache_size')\n"
+        "        size = cursor.fetchone()[0]\n"
+        "    held = connection.connection\n"
+        "    signals.request_finished.send(sender=None)\n"
+        "    return held, size\n"
+        "first, size = request()\n"
+        "second, _ = request()\n"
+        "print(second is first, size)\n"
+    )
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "SECRET_KEY": key}
+    done = _run(["-c", code], database)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "-65536"]
+    # Asked to, it still opens a connection per request.
+    done = _run(["-c", code], {**database, "DB_CONN_MAX_AGE": "0"})
+    assert done.stdout.split() == ["False", "-65536"], done.stderr
