@@ -40,9 +40,11 @@ def _empty_cache():
     from django.core.cache import cache
 
     from chidao.directives import filter_choices
+    from chidao.workdays import calendar
 
     cache.clear()
     filter_choices.forget()
+    calendar.forget()
 
 
 @pytest.fixture(autouse=True)

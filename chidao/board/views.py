@@ -31,6 +31,7 @@ from chidao.board import snapshot, stats
 from chidao.board.forms import ScopeForm
 from chidao.board.models import Screen
 from chidao.core import clock, replica
+from chidao.directives import freshness
 from chidao.org import permissions
 from chidao.reports import charts, freezing
 
@@ -131,6 +132,8 @@ def _dashboard_body(board: stats.Dashboard) -> str:
 @login_required
 def dashboard(request):
     """Bảng điều hành: the counts for a period and scope, with the trend, ranking and ageing."""
+    # The stamp first: its query also reads the version the person's roles are kept under.
+    freshness.stamp()
     form = ScopeForm(request.user, request.GET)
     values = form.values()
     scope = stats.Scope(

@@ -12,7 +12,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from chidao.core import checks  # noqa: F401  (registers the deploy checks)
+        # The deploy checks register themselves; per_request connects the request's start, end.
+        from chidao.core import checks, per_request  # noqa: F401
         from chidao.core.files import restrict_sqlite_files
 
         connection_created.connect(restrict_sqlite_files, dispatch_uid="chidao-sqlite-owner-only")

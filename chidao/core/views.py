@@ -25,8 +25,6 @@ def healthz(request):
 @login_required
 def home(request):
     person = request.user
-    context = {
-        "jurisdictions": permissions.jurisdictions(person),
-        "panels": home_pages.panels(person),
-    }
+    panels = home_pages.panels(person)
+    context = {"jurisdictions": permissions.jurisdictions(person), "panels": panels}
     return render(request, "core/home.html", context)

@@ -21,18 +21,21 @@ from django.dispatch import receiver
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
-from chidao.core import clock, replica
+from chidao.core import clock, per_request, replica
 from chidao.directives.models import Task, TaskEvent
+from chidao.org import version
 from chidao.org.models import Unit
 
 logger = logging.getLogger(__name__)
 
 CHANGES = "chidao_changes"  # the change counter's sequence (PostgreSQL)
 PRIMARY = "default"
+STAMP_KEY = "freshness-stamp"  # the stamp's name in ``per_request``
 
 
 def stamp() -> str:
-    """Three indexed maxima, and on PostgreSQL the change counter, in one query on the primary.
+    """Three indexed maxima, the version of the roles and the calendar, and on PostgreSQL the
+    change counter, in one query on the primary; once per request (``core.per_request``).
 
     The newest event's id as well as the newest change's time: ids only grow, whatever the
     clocks of several app servers say. But ids and times are given when a row is written, not
@@ -41,18 +44,28 @@ def stamp() -> str:
     (``count_changes``); SQLite has one writer at a time, and commits come in the order of
     their ids. What is computed from a replica is kept no longer than it may lag
     (``replica.keep_seconds``).
+
+    The version of the roles and the calendar is in it because the figures depend on the
+    calendar too (what is due soon, what is not updated), and because nearly every request
+    needs that version as well: read here, it costs the request no query of its own.
     """
+    return per_request.read(STAMP_KEY, _read_stamp)
+
+
+def _read_stamp() -> str:
     primary = connections[PRIMARY]
     task, unit, event = (model._meta.db_table for model in (Task, Unit, TaskEvent))
     # Table and column names come from the models, never from input.
     maxima = [("MAX(updated)", task), ("MAX(updated)", unit), ("MAX(id)", event)]
     if primary.vendor == "postgresql":
         maxima.append(("last_value || is_called::text", CHANGES))
+    maxima.append(("token", version.TABLE))
     sql = "SELECT " + ", ".join(f"(SELECT {what} FROM {table})" for what, table in maxima)  # noqa: S608
     with primary.cursor() as cursor:
         cursor.execute(sql)
         newest = cursor.fetchone()
-    # Each maximum as the database returns it (any change gives another string), digested into
+    per_request.put(version.KEY, newest[-1])
+    # Each value as the database returns it (any change gives another string), digested into
     # what a cache key may hold.
     seen = ":".join(str(value or 0) for value in newest)
     return f"{clock.today().isoformat()}:{hashlib.sha256(seen.encode()).hexdigest()[:32]}"
@@ -181,9 +194,10 @@ def create_counter(using: str = PRIMARY, **kwargs) -> None:
 
 @receiver(connection_created)
 def count_changes(sender, connection, **kwargs):
-    """Every connection to PostgreSQL notes its writes (an execute wrapper: the ORM's, the
-    admin's and raw SQL's alike)."""
-    if connection.vendor == "postgresql" and _note_write not in connection.execute_wrappers:
+    """Every connection notes its writes (an execute wrapper: the ORM's, the admin's and raw
+    SQL's alike): what the request read once is read again after them, and on PostgreSQL the
+    change counter moves after their commit."""
+    if _note_write not in connection.execute_wrappers:
         connection.execute_wrappers.append(_note_write)
 
 
@@ -197,7 +211,10 @@ def writes_figures(sql: str) -> bool:
 def _note_write(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if writes_figures(sql):
+        per_request.forget()
         wrapper = context["connection"]
+        if wrapper.vendor != "postgresql":
+            return result  # SQLite has no counter: its writers commit one at a time
         wrapper.chidao_changed = True
         if wrapper.in_atomic_block:
             wrapper.on_commit(lambda: _move_counter(wrapper), robust=True)

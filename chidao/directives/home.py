@@ -187,8 +187,11 @@ def _shelf(
 
 
 def panels(person) -> list[Panel]:
+    fresh = (
+        freshness.stamp()
+    )  # first: it reads the version the calendar and the roles are kept under
     calendar = WorkCalendar.current()
-    today = HomeDay(**vars(Today.now(calendar)), fresh=freshness.stamp(), calendar=calendar)
+    today = HomeDay(**vars(Today.now(calendar)), fresh=fresh, calendar=calendar)
     seats = jurisdictions(person)
     result = [unit_panel(j.seat, today) for j in seats if j.role in UNIT_ROLES]
     if any(j.role == Role.SPECIALIST for j in seats):

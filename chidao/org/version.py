@@ -1,27 +1,42 @@
-"""The version of the organisation's roles: a token that changes with every write to the units
-or the memberships, in the same transaction as the write.
+"""The version of the organisation's roles and of the working-day calendar: a token that changes
+with every write to the units, the memberships or the calendar's adjustments, in the same
+transaction as the write.
 
-A person's roles (``permissions.jurisdictions``) are read on nearly every request; they are kept
-per process under this token, so a role ended must change it, however it was ended: by the
-product, the administration, ``QuerySet.update()``, raw SQL or psql. Database triggers move it,
-so nothing is missed. Each write gives a new random token rather than a next number: a
-transaction rolled back takes its token with it, and no later write can give the same token
-again to what was read inside it. A unit's times of the last sign-in and step (``org.activity``),
-written all day long, leave it alone: kept units may show them older than they are.
+A person's roles (``permissions.jurisdictions``) and the calendar (``WorkCalendar.current``) are
+read on nearly every request; they are kept per process under this token, so a role ended or a
+day off added must change it, however it was done: by the product, the administration,
+``QuerySet.update()``, raw SQL or psql. Database triggers move it, so nothing is missed. Each
+write gives a new random token rather than a next number: a transaction rolled back takes its
+token with it, and no later write can give the same token again to what was read inside it. A
+unit's times of the last sign-in and step (``org.activity``), written all day long, leave it
+alone: kept units may show them older than they are. A request reads the token once
+(``core.per_request``; the freshness stamp's query reads it along).
 """
 
 import secrets
 
 from django.db import connections
 
+from chidao.core import per_request
 from chidao.org.models import Membership, Unit
+from chidao.workdays.models import CalendarAdjustment
 
 TABLE = "chidao_org_version"
 # Columns written at every sign-in and step (``org.activity``), which no role depends on.
 UNTRACKED = {Unit: {"last_sign_in_at", "last_step_at"}}
+TRACKED = (Unit, Membership, CalendarAdjustment)
+
+
+KEY = "org-version"  # the token's name in ``per_request``
 
 
 def token(using: str = "default") -> str:
+    if using != "default":
+        return _read(using)
+    return per_request.read(KEY, _read)
+
+
+def _read(using: str = "default") -> str:
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT token FROM {TABLE}")  # noqa: S608 (a constant)
         return cursor.fetchone()[0]
@@ -43,16 +58,21 @@ def install(using: str = "default", **kwargs) -> None:
                 f"INSERT INTO {TABLE} (id, token) VALUES (1, %s)",  # noqa: S608 (a constant)
                 [secrets.token_hex(16)],
             )
-        for statement in _triggers(connection.vendor):
+        # The calendar's table is made by its own app's migrations, which may come after this
+        # one: its triggers are made by the ``post_migrate`` that follows them.
+        present = set(connection.introspection.table_names(cursor))
+        for statement in _triggers(connection.vendor, present):
             cursor.execute(statement)
 
 
-def triggers() -> list[tuple[str, str, str]]:
+def triggers(present: set[str] | None = None) -> list[tuple[str, str, str]]:
     """Each trigger's name, table and event: inserting, deleting, and updating any column but
-    the untracked ones."""
+    the untracked ones (on the tables ``present``, when given)."""
     found = []
-    for model in (Unit, Membership):
+    for model in TRACKED:
         table, skip = model._meta.db_table, UNTRACKED.get(model, set())
+        if present is not None and table not in present:
+            continue
         columns = ", ".join(f'"{f.column}"' for f in model._meta.concrete_fields
                             if f.attname not in skip)  # fmt: skip
         for event in ("INSERT", "DELETE", f"UPDATE OF {columns}"):
@@ -60,7 +80,7 @@ def triggers() -> list[tuple[str, str, str]]:
     return found
 
 
-def _triggers(vendor: str) -> list[str]:
+def _triggers(vendor: str, present: set[str]) -> list[str]:
     # Table and column names come from the models, never from input.
     postgres = vendor == "postgresql"
     statements = []
@@ -70,7 +90,7 @@ def _triggers(vendor: str) -> list[str]:
             f"UPDATE {TABLE} SET token = replace(gen_random_uuid()::text, '-', ''); "
             "RETURN NULL; END $$ LANGUAGE plpgsql"
         )
-    for name, table, event in triggers():
+    for name, table, event in triggers(present):
         statements.append(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if postgres else ""))
         if postgres:
             statements.append(

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import holidays
 
+from chidao.org import version
 from chidao.workdays.explain import adds_to_the_date, explain, names_language
 from chidao.workdays.models import AdjustmentKind, CalendarAdjustment
 
@@ -67,6 +68,15 @@ def _break_name(day_names: list[Names]) -> Names:
     }
 
 
+KEEP_ENTRIES = 16
+_KEPT: dict[str, "WorkCalendar"] = {}
+
+
+def forget() -> None:
+    """Keep no calendar from before (a test that empties the tables without the triggers)."""
+    _KEPT.clear()
+
+
 class WorkCalendar:
     """The working-day calendar: the package's holidays with the administrators' adjustments."""
 
@@ -75,8 +85,17 @@ class WorkCalendar:
 
     @classmethod
     def current(cls) -> "WorkCalendar":
-        """The calendar as it stands now, in one query (the table holds a few rows a year)."""
-        return cls(CalendarAdjustment.objects.only("date", "kind", "name"))
+        """The calendar as it stands now: read once per process and version of the roles and
+        the calendar (``org.version``, which every change of an adjustment moves in its own
+        transaction), in one query (the table holds a few rows a year)."""
+        token = version.token()
+        calendar = _KEPT.get(token)
+        if calendar is None:
+            calendar = cls(CalendarAdjustment.objects.only("date", "kind", "name"))
+            if len(_KEPT) >= KEEP_ENTRIES:
+                _KEPT.clear()
+            _KEPT[token] = calendar
+        return calendar
 
     def _names(self, day: datetime.date) -> Names | None:
         """The names of a holiday or DAY_OFF adjustment on ``day``, whether or not it is worked."""

@@ -80,6 +80,8 @@ class KeptPaginator(Paginator):
 @login_required
 def task_list(request):
     """Danh sách nhiệm vụ: filters in the URL, so a list can be shared or exported as it is."""
+    # The stamp first: its query also reads the version the person's roles are kept under.
+    freshness.stamp()
     form = TaskFilterForm(request.user, request.GET or None)
     today = Today.now()
     tasks = form.tasks(today)

@@ -12,7 +12,8 @@ def install(apps, schema_editor):
 def drop(apps, schema_editor):
     from chidao.org.version import TABLE, triggers
 
-    for name, table, _event in triggers():
+    present = set(schema_editor.connection.introspection.table_names())
+    for name, table, _event in triggers(present):
         on = f" ON {table}" if schema_editor.connection.vendor == "postgresql" else ""
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}{on}")
     schema_editor.execute(f"DROP TABLE IF EXISTS {TABLE}")

@@ -1,5 +1,7 @@
-"""A person's roles are kept per process under the version of the roles (``org.version``): every
-way of changing a unit or a membership moves it at once, so a role ended ends at once."""
+"""A person's roles and the calendar are kept per process under the version of the roles and the
+calendar (``org.version``): every way of changing a unit, a membership or a calendar adjustment
+moves it at once, so a role ended ends at once and a day off counts at once. A request reads the
+version once, in the freshness stamp's query, and again after it writes."""
 
 import datetime
 
@@ -8,11 +10,14 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from chidao.conftest import make_unit
-from chidao.core import replica
+from chidao.core import per_request, replica
+from chidao.directives import freshness
 from chidao.directives.actions import TaskSpec
 from chidao.directives.tests.conftest import issue
 from chidao.org import activity, permissions, version
 from chidao.org.models import Membership, Person, Role, Unit, UnitKind
+from chidao.workdays.calendar import WorkCalendar
+from chidao.workdays.models import AdjustmentKind, CalendarAdjustment
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +161,105 @@ def test_the_roles_are_read_from_the_primary_among_the_replicas_reads(org, peopl
     with replica.reading_from_replica():  # no replica here: a read routed to it would fail
         assert [j.root for j in permissions.jurisdictions(staff)] == [org.finance]
         assert org.finance_sub.pk in permissions.subtree_unit_ids(staff)
+
+
+# --- The calendar, kept under the same version --------------------------------------------------
+def _day_off(day: datetime.date) -> CalendarAdjustment:
+    return CalendarAdjustment.objects.create(date=day, kind=AdjustmentKind.DAY_OFF, name="Nghỉ")
+
+
+FRIDAY = datetime.date(2026, 3, 6)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda: _day_off(FRIDAY),  # the product's (and the administration's) way
+        lambda: CalendarAdjustment.objects.filter(date=MONDAY).update(date=FRIDAY),  # no save()
+        lambda: (CalendarAdjustment.objects.filter(date=MONDAY).delete(), _day_off(FRIDAY)),
+        lambda: _raw(  # MONDAY to FRIDAY
+            "UPDATE workdays_calendaradjustment SET date = '2026-03-06' WHERE date = '2026-03-09'"
+        ),
+    ],
+    ids=["saved", "update", "delete", "raw-sql"],
+)
+def test_a_day_off_added_any_way_counts_at_once(db, change):
+    _day_off(MONDAY)
+    assert WorkCalendar.current().is_working_day(FRIDAY)  # kept now
+    before = version.token()
+    change()
+    assert version.token() != before
+    assert not WorkCalendar.current().is_working_day(FRIDAY)
+
+
+MONDAY = datetime.date(2026, 3, 9)
+
+
+def test_the_figures_stamp_changes_with_the_calendar(db):
+    """What is due soon and what is not updated are counted in working days."""
+    before = freshness.stamp()
+    _day_off(FRIDAY)
+    assert freshness.stamp() != before
+
+
+# --- Read once per request ------------------------------------------------------------------------
+@pytest.fixture
+def one_request():
+    """The request's start and end, as the handler signals them (without closing the test's
+    connection, as Django's own handler would)."""
+    per_request._begin()
+    yield
+    per_request._end()
+
+
+def test_a_request_reads_the_version_once_with_the_stamp(org, people, one_request):
+    with CaptureQueriesContext(connection) as read:
+        fresh = freshness.stamp()
+        token = version.token()
+        calendar = WorkCalendar.current()
+        assert (freshness.stamp(), version.token(), WorkCalendar.current()) == (
+            fresh,
+            token,
+            calendar,
+        )
+    assert len(read.captured_queries) == 2  # the stamp with the version; the calendar once
+    with CaptureQueriesContext(connection) as read:
+        WorkCalendar.current()
+    assert read.captured_queries == []
+
+
+def test_a_request_that_changes_a_role_or_the_calendar_reads_them_again(org, people, one_request):
+    staff = Person.objects.get(pk=people.unit_staff.pk)
+    fresh, token = freshness.stamp(), version.token()
+    assert [j.root for j in permissions.jurisdictions(staff)] == [org.finance]
+    Membership.objects.filter(person=staff).update(is_active=False)
+    assert version.token() != token
+    assert permissions.jurisdictions(Person.objects.get(pk=staff.pk)) == []
+    token = version.token()
+    assert WorkCalendar.current().is_working_day(FRIDAY)
+    _day_off(FRIDAY)
+    assert version.token() != token
+    assert not WorkCalendar.current().is_working_day(FRIDAY)
+    assert freshness.stamp() != fresh
+
+
+def test_outside_a_request_every_read_asks_the_database(org, people):
+    token = version.token()
+    with CaptureQueriesContext(connection) as read:
+        assert version.token() == token
+    assert len(read.captured_queries) == 1
+
+
+def test_a_page_reads_the_version_once_and_the_calendar_not_at_all(client, org, people):
+    (task,) = issue(
+        people.specialist, org, people,
+        TaskSpec(content="Rà soát dự án", lead_unit=org.finance,
+                 deadline_date=datetime.date(2026, 3, 31)),
+    )  # fmt: skip
+    client.force_login(people.unit_staff)
+    assert client.get(f"/tasks/{task.pk}/").status_code == 200  # the calendar kept
+    with CaptureQueriesContext(connection) as read:
+        assert client.get(f"/tasks/{task.pk}/").status_code == 200
+    sql = [q["sql"] for q in read.captured_queries]
+    assert sum(version.TABLE in s for s in sql) == 1
+    assert not any("workdays_calendaradjustment" in s for s in sql)
