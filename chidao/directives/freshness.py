@@ -3,8 +3,9 @@
 A summary over many tasks (a home page's table, a viewer's official figures, the board, the
 dashboard) is kept in the cache under the *stamp* of the data it was computed from (``stamp``:
 today's date, the newest change of any task and of any unit, the newest timeline step, the
-version of the roles and the calendar, and on PostgreSQL the change counter). Any change anywhere gives a new stamp, so a figure is never
-older than the data; until then, everyone asking for the same summary shares one computation.
+version of the roles and the calendar, and on PostgreSQL the change counter). Any change
+anywhere gives a new stamp, so a figure is never older than the data; until then, everyone
+asking for the same summary shares one computation.
 ``CHIDAO_BOARD_CACHE_SECONDS`` bounds how long one is kept (0: computed on every request).
 """
 

@@ -187,9 +187,8 @@ def _shelf(
 
 
 def panels(person) -> list[Panel]:
-    fresh = (
-        freshness.stamp()
-    )  # first: it reads the version the calendar and the roles are kept under
+    # The stamp first: its query reads the version the calendar and the roles are kept under.
+    fresh = freshness.stamp()
     calendar = WorkCalendar.current()
     today = HomeDay(**vars(Today.now(calendar)), fresh=fresh, calendar=calendar)
     seats = jurisdictions(person)
