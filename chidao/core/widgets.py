@@ -139,8 +139,9 @@ class QuickTextarea(forms.Textarea):
         return mark_safe(markup)  # noqa: S308 (every part escaped)
 
 
-class QuickCheckboxes(forms.CheckboxSelectMultiple):
-    """Checkboxes whose boxes (``box.tag`` in a template) are written in Python."""
+class QuickOptions:
+    """A mixin for Django's checkboxes and radio buttons: each box (``box.tag`` in a template)
+    written in Python."""
 
     def _render(self, template_name, context, renderer=None):
         widget = context.get("widget", {})
@@ -149,13 +150,21 @@ class QuickCheckboxes(forms.CheckboxSelectMultiple):
         return super()._render(template_name, context, renderer)
 
 
+class QuickCheckboxes(QuickOptions, forms.CheckboxSelectMultiple):
+    pass
+
+
+class QuickRadios(QuickOptions, forms.RadioSelect):
+    pass
+
+
 _QUICK_CLASSES: dict[type, type] = {}
 
 
 def quicken(field: forms.Field) -> None:
     """Swap the field's input widget for its quick twin, keeping its attributes and options."""
     widget = field.widget
-    if isinstance(widget, QuickInput | QuickCheckboxes | QuickTextarea | QuickSelect):
+    if isinstance(widget, QuickInput | QuickOptions | QuickTextarea | QuickSelect):
         return
     if type(widget) is forms.Textarea:
         field.widget = QuickTextarea(attrs=widget.attrs)
@@ -163,6 +172,8 @@ def quicken(field: forms.Field) -> None:
         field.widget = QuickSelect(attrs=widget.attrs, choices=field.choices)
     elif isinstance(widget, forms.CheckboxSelectMultiple):
         field.widget = QuickCheckboxes(attrs=widget.attrs, choices=widget.choices)
+    elif type(widget) is forms.RadioSelect:
+        field.widget = QuickRadios(attrs=widget.attrs, choices=widget.choices)
     elif isinstance(widget, Input | forms.CheckboxInput):
         cls = type(widget)
         if cls not in _QUICK_CLASSES:

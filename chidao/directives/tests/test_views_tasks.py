@@ -1488,3 +1488,45 @@ def test_a_difficulty_waits_on_the_division_heads_shelf_then_the_offices(
     actions.escalate_difficulty(people.division_head, difficulty)
     assert shelf(home(client, people.division_head), "division", "difficulties")[0] == 0
     assert shelf(home(client, people.office_leader), "office", "escalated")[0] == 1
+
+
+def _report_form(html: str) -> str:
+    return html.split('id="step-report"', 1)[1].split("</form>", 1)[0]
+
+
+def _late_field_classes(html: str) -> list[str]:
+    form = _report_form(html)
+    return [
+        re.search(r'<div class="([^"]*)">\s*<label[^>]*for="id_report-' + name, form).group(1)
+        for name in ("cause", "explanation", "remedy")
+    ]
+
+
+def test_a_kept_step_form_follows_the_task_the_day_and_the_language(client, people, org, task):
+    """The unbound step forms' markup is drawn once per process (``_fields_markup``), yet a late
+    task's report still asks why and an early one does not, whichever was shown first, and each
+    language gets its own words."""
+    (early,) = issue(
+        people.specialist, org, people,
+        TaskSpec(content="Nhiệm vụ còn hạn", lead_unit=org.finance,
+                 deadline_date=datetime.date(2026, 12, 31)),
+    )  # fmt: skip
+    for one in (task, early):
+        actions.receive(people.unit_staff, one)
+    with time_machine.travel(LATE, tick=False):
+        client.force_login(people.unit_staff)
+        for first, second in ((task, early), (early, task)):
+            pages = {t.pk: client.get(f"/tasks/{t.pk}/").content.decode() for t in (first, second)}
+            assert _late_field_classes(pages[task.pk]) == ["mb-2 cd-field"] * 3
+            assert _late_field_classes(pages[early.pk]) == ["mb-2 cd-field d-none"] * 3
+            late_form = _report_form(pages[task.pk])
+            assert late_form.count('class="text-danger">*') > _report_form(pages[early.pk]).count(
+                'class="text-danger">*'
+            )
+        client.cookies["django_language"] = "en"
+        english = client.get(f"/tasks/{task.pk}/").content.decode()
+        assert "Cause of the delay" in _report_form(english)
+        client.cookies["django_language"] = "vi"
+        vietnamese = client.get(f"/tasks/{task.pk}/").content.decode()
+        assert vi("Cause of the delay") in unescape(_report_form(vietnamese))
+        assert vi("Cause of the delay") != "Cause of the delay"

@@ -26,6 +26,7 @@ from chidao.org.models import Person
 from chidao.org.permissions import Action, can, check, visible_tasks, visible_units
 
 PAGE_SIZE = 50
+LATE_FIELDS = "cause explanation remedy"  # shown on a report only when the task is late
 # A list of the task page longer than this shows its first ``FOLD_AFTER`` items, the others
 # behind "show all"; the timeline, longer than ``FOLD_EVENTS_AFTER``, its latest ones.
 FOLD_AFTER, FOLD_EVENTS_AFTER = 5, 10
@@ -223,6 +224,34 @@ def _read_page(pk: int) -> TaskPage | None:
     )
 
 
+# Step forms drawn the same for every task: their fields' markup depends only on the form, whether
+# the task is late (the report's fields on a delay) and the language, so it is drawn once per
+# process. A form bound to input, given initial values or choices of its task is drawn each time.
+UNIFORM_FORMS = (
+    forms.EmptyForm,
+    forms.TextForm,
+    forms.ProgressForm,
+    forms.ReportForm,
+    forms.ExtensionRequestForm,
+    forms.ReasonForm,
+    forms.NoteForm,
+    forms.UrgeForm,
+)
+_FIELDS_MARKUP: dict[tuple, str] = {}
+
+
+def _fields_markup(form, late_now: bool) -> str | None:
+    if type(form) not in UNIFORM_FORMS or form.is_bound or form.initial:
+        return None
+    key = (type(form), form.prefix, late_now, get_language())
+    markup = _FIELDS_MARKUP.get(key)
+    if markup is None:
+        context = {"form": form, "late_fields": LATE_FIELDS, "late_now": late_now,
+                   "with_summary": True}  # fmt: skip
+        markup = _FIELDS_MARKUP[key] = render_to_string("directives/_form_fields.html", context)
+    return markup
+
+
 def render_task(request, task: Task, failed=None, status: int = 200, page=None, fresh=None):
     """The task page; ``failed`` = (form key, bound form) re-shows a refused step's input, with
     the task as it stands now."""
@@ -240,6 +269,7 @@ def render_task(request, task: Task, failed=None, status: int = 200, page=None, 
     def form_for(key, make):
         return failed_form if key == failed_key else make()
 
+    late_now = task.deadline is not None and today.date > task.deadline
     steps = offered_steps(person, task)
     primary = next((s for s in steps if s in PRIMARY_STEPS), None)
     step_forms = []
@@ -254,7 +284,8 @@ def render_task(request, task: Task, failed=None, status: int = 200, page=None, 
         # nothing more than a press (and an optional note).
         needs_input = any(f.required for f in form.fields.values())
         opened = key == failed_key if failed_key in steps else key == primary and not needs_input
-        step_forms.append(SimpleNamespace(key=key, form=form, primary=key == primary, open=opened))
+        step_forms.append(SimpleNamespace(key=key, form=form, primary=key == primary, open=opened,
+                                          fields=_fields_markup(form, late_now)))  # fmt: skip
     # An extension the person could ask for but that would be refused whatever they proposed
     # (the deadline has passed, one is pending, the most allowed were granted): say why instead.
     extension_withheld = None
@@ -327,7 +358,8 @@ def render_task(request, task: Task, failed=None, status: int = 200, page=None, 
         "task": task,
         "timeliness": timeliness_of(task, today),
         "colour": colour_of(task, today),
-        "late_now": task.deadline is not None and today.date > task.deadline,
+        "late_now": late_now,
+        "late_fields": LATE_FIELDS,
         "stale": is_stale(task, today),
         "step_forms": step_forms,
         "extension_withheld": extension_withheld,
