@@ -1,6 +1,6 @@
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core.addresses import fixed
 from chidao.org import permissions
 from chidao.org.twofactor.middleware import owes as two_factor_owed
 
@@ -13,18 +13,18 @@ def navigation(request):
     if two_factor_owed(request):
         return {"nav_items": [], "two_factor_owed": True}  # the code first, then the menu
     items = [
-        ("home", reverse("home"), _("Home")),
-        ("tasks", reverse("directives:task_list"), _("Tasks")),
-        ("dashboard", reverse("dashboard"), _("Statistics")),
-        ("reports", reverse("reports:index"), _("Reports")),
+        ("home", fixed("home"), _("Home")),
+        ("tasks", fixed("directives:task_list"), _("Tasks")),
+        ("dashboard", fixed("dashboard"), _("Statistics")),
+        ("reports", fixed("reports:index"), _("Reports")),
     ]
     if permissions.may_enter_directives(person):
-        items.append(("enter", reverse("directives:directive_create"), _("Enter a directive")))
-        items.append(("import", reverse("registers:index"), _("Import a register")))
+        items.append(("enter", fixed("directives:directive_create"), _("Enter a directive")))
+        items.append(("import", fixed("registers:index"), _("Import a register")))
     items += [
-        ("units", reverse("org:unit_list"), _("Units")),
-        ("people", reverse("org:person_list"), _("People")),
+        ("units", fixed("org:unit_list"), _("Units")),
+        ("people", fixed("org:person_list"), _("People")),
     ]
     if permissions.may_use_admin_site(person):
-        items.append(("admin", reverse("admin:index"), _("Administration")))
+        items.append(("admin", fixed("admin:index"), _("Administration")))
     return {"nav_items": items}

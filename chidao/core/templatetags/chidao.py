@@ -4,7 +4,15 @@ import datetime
 
 from django import template
 
+from chidao.core import addresses
+
 register = template.Library()
+
+
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    """``{% url name %}`` for an address with no argument, reversed once per process."""
+    return addresses.fixed(name)
 
 
 @register.filter

@@ -1530,3 +1530,56 @@ def test_a_kept_step_form_follows_the_task_the_day_and_the_language(client, peop
         vietnamese = client.get(f"/tasks/{task.pk}/").content.decode()
         assert vi("Cause of the delay") in unescape(_report_form(vietnamese))
         assert vi("Cause of the delay") != "Cause of the delay"
+
+
+def test_each_kept_decision_form_shows_its_own_proposed_date(client, people, org, task):
+    """Decision forms are kept per prefix and initial values: two pending requests, each shown
+    with the date it proposes, and a request rejected leaves no form behind."""
+    (other,) = issue(
+        people.specialist, org, people,
+        TaskSpec(content="Nhiệm vụ thứ hai", lead_unit=org.finance,
+                 deadline_date=datetime.date(2026, 3, 31)),
+    )  # fmt: skip
+    asked = {}
+    for one, day in ((task, datetime.date(2026, 4, 15)), (other, datetime.date(2026, 5, 20))):
+        one = bring_to(one, State.IN_PROGRESS, people)
+        asked[one.pk] = actions.request_extension(
+            people.unit_staff, one, proposed_date=day, reason="Chờ số liệu"
+        )
+    client.force_login(people.office_leader)
+    for _ in range(2):  # drawn, then kept
+        for pk, extension in asked.items():
+            html = client.get(f"/tasks/{pk}/").content.decode()
+            form = html.split(f'name="extension-{extension.pk}-date"', 1)[1].split(">", 1)[0]
+            assert f'value="{extension.proposed_date:%d/%m/%Y}"' in form
+            assert html.count('name="extension-') == 4  # approve (yes, no), date, note: its own
+    actions.decide_extension(people.office_leader, asked[task.pk], approve=False, note="Không")
+    html = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert f'name="extension-{asked[task.pk].pk}-approve"' not in html
+
+
+def test_a_kept_share_form_shows_the_share_as_it_stands_now(client, people, task):
+    """A share form keeps its prefix while its initial values change: after each update the
+    form is drawn with the status and note just recorded, never a kept older one."""
+    cooperation = task.cooperations.get()
+    client.force_login(people.other_staff)
+    for status, note in (("in_progress", "Đang tổng hợp"), ("done", "Đã gửi số liệu")):
+        client.get(f"/tasks/{task.pk}/")  # the form as it stood, kept
+        response = client.post(cooperation_url(cooperation), share(cooperation, status, note))
+        assert response.status_code == 302
+        html = client.get(f"/tasks/{task.pk}/").content.decode()
+        form = html.split(f'name="cooperation-{cooperation.pk}-status"', 1)[1].split("</select>")[0]
+        assert re.findall(r'<option value="(\w+)" selected', form) == [status]
+        note_box = html.split(f'name="cooperation-{cooperation.pk}-note"', 1)[1]
+        assert note_box.split("</textarea>", 1)[0].endswith(note)
+
+
+def test_every_step_has_its_name_in_both_languages():
+    from chidao.directives.views.steps import STEP_LABELS, STEPS
+
+    assert set(STEP_LABELS) == set(STEPS)
+    with translation.override("vi"):
+        vietnamese = {key: str(label) for key, label in STEP_LABELS.items()}
+    with translation.override("en"):
+        english = {key: str(label) for key, label in STEP_LABELS.items()}
+    assert all(vietnamese[key] != english[key] for key in STEP_LABELS), "each one translated"

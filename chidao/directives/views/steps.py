@@ -151,6 +151,29 @@ EXTRA_STEPS = {
 }
 
 
+# Each step's name on its button and at the head of its form.
+STEP_LABELS = {
+    "receive": _("Receive the task"),
+    "update": _("Post progress"),
+    "comment": _("Comment"),
+    "opinion": _("Give a directing opinion"),
+    "report": _("Report done"),
+    "request_extension": _("Request an extension"),
+    "raise_difficulty": _("Raise a difficulty"),
+    "subassign": _("Assign part to a lower unit"),
+    "propose": _("Propose closing"),
+    "return_report": _("Return"),
+    "return_proposal": _("Return"),
+    "confirm": _("Confirm done"),
+    "suspend": _("Suspend"),
+    "cancel": _("Cancel"),
+    "reopen": _("Reopen"),
+    "urge": _("Urge the lead unit"),
+    "edit": _("Correct an entry error"),
+    "stop_series": _("Stop the recurring report"),
+}
+
+
 def offered_steps(person, task: Task) -> list[str]:
     """The steps the task page offers this person now, in order."""
     steps = [s for s in actions.available_steps(person, task) if s in STEPS]

@@ -224,31 +224,44 @@ def _read_page(pk: int) -> TaskPage | None:
     )
 
 
-# Step forms drawn the same for every task: their fields' markup depends only on the form, whether
-# the task is late (the report's fields on a delay) and the language, so it is drawn once per
-# process. A form bound to input, given initial values or choices of its task is drawn each time.
+# Forms drawn the same wherever they are shown: their fields' markup depends only on the form's
+# class, prefix and initial values, whether the task is late (the report's fields on a delay) and
+# the language, so it is drawn once per process (up to KEPT_MARKUPS of them at a time). A form
+# bound to input, or offering choices of its task (the lower units to assign to), is drawn each
+# time.
 UNIFORM_FORMS = (
     forms.EmptyForm,
     forms.TextForm,
     forms.ProgressForm,
     forms.ReportForm,
     forms.ExtensionRequestForm,
+    forms.ExtensionDecisionForm,
+    forms.GuidanceForm,
+    forms.CooperationForm,
     forms.ReasonForm,
     forms.NoteForm,
     forms.UrgeForm,
 )
+KEPT_MARKUPS = 1000
 _FIELDS_MARKUP: dict[tuple, str] = {}
 
 
-def _fields_markup(form, late_now: bool) -> str | None:
-    if type(form) not in UNIFORM_FORMS or form.is_bound or form.initial:
+def _fields_markup(form, late_now: bool | None = None) -> str | None:
+    """The fields of ``form`` as ``_form_fields.html`` draws them; ``late_now`` for a step's
+    form (a report asks why only when the task is late), None for a form beside the steps."""
+    if type(form) not in UNIFORM_FORMS or form.is_bound:
         return None
-    key = (type(form), form.prefix, late_now, get_language())
+    initial = tuple(sorted((name, repr(value)) for name, value in form.initial.items()))
+    key = (type(form), form.prefix, initial, late_now, get_language())
     markup = _FIELDS_MARKUP.get(key)
     if markup is None:
-        context = {"form": form, "late_fields": LATE_FIELDS, "late_now": late_now,
-                   "with_summary": True}  # fmt: skip
-        markup = _FIELDS_MARKUP[key] = render_to_string("directives/_form_fields.html", context)
+        context = {"form": form, "with_summary": True}
+        if late_now is not None:
+            context.update(late_fields=LATE_FIELDS, late_now=late_now)
+        markup = render_to_string("directives/_form_fields.html", context)
+        if len(_FIELDS_MARKUP) >= KEPT_MARKUPS:
+            _FIELDS_MARKUP.clear()  # rarely: pending decisions and shares come and go
+        _FIELDS_MARKUP[key] = markup
     return markup
 
 
@@ -257,7 +270,13 @@ def render_task(request, task: Task, failed=None, status: int = 200, page=None, 
     the task as it stands now."""
     from types import SimpleNamespace
 
-    from chidao.directives.views.steps import ON_REQUEST, PRIMARY_STEPS, offered_steps, step_form
+    from chidao.directives.views.steps import (
+        ON_REQUEST,
+        PRIMARY_STEPS,
+        STEP_LABELS,
+        offered_steps,
+        step_form,
+    )
 
     fresh = fresh or freshness.stamp()
     page = page or _read_page(task.pk)
@@ -277,14 +296,16 @@ def render_task(request, task: Task, failed=None, status: int = 200, page=None, 
         if key in ON_REQUEST and key != failed_key:
             # A form whose choices are the committee's units and people: built when asked for
             # (``take_step`` by GET), not on every view of the task.
-            step_forms.append(SimpleNamespace(key=key, form=None, primary=False, open=False))
+            step_forms.append(SimpleNamespace(key=key, label=STEP_LABELS[key], form=None,
+                                              primary=False, open=False))  # fmt: skip
             continue
         form = form_for(key, lambda s=key: step_form(s, task, person=person))
         # Shown open: the step that was refused, or else the primary step when it asks for
         # nothing more than a press (and an optional note).
         needs_input = any(f.required for f in form.fields.values())
         opened = key == failed_key if failed_key in steps else key == primary and not needs_input
-        step_forms.append(SimpleNamespace(key=key, form=form, primary=key == primary, open=opened,
+        step_forms.append(SimpleNamespace(key=key, label=STEP_LABELS[key], form=form,
+                                          primary=key == primary, open=opened,
                                           fields=_fields_markup(form, late_now)))  # fmt: skip
     # An extension the person could ask for but that would be refused whatever they proposed
     # (the deadline has passed, one is pending, the most allowed were granted): say why instead.
@@ -306,17 +327,20 @@ def render_task(request, task: Task, failed=None, status: int = 200, page=None, 
             key = f"cooperation-{cooperation.pk}"
             cooperation.form = form_for(key, lambda c=cooperation, k=key: forms.CooperationForm(
                 prefix=k, initial={"status": c.status, "note": c.note}))  # fmt: skip
+            cooperation.fields = _fields_markup(cooperation.form)
     may_decide = can(person, Action.DECIDE_EXTENSION, task)
     for extension in extensions:
         if may_decide and extension.decision == Decision.PENDING:
             key = f"extension-{extension.pk}"
             extension.form = form_for(key, lambda k=key, e=extension: forms.ExtensionDecisionForm(
                 prefix=k, initial={"approve": "yes", "date": e.proposed_date}))  # fmt: skip
+            extension.fields = _fields_markup(extension.form)
     for difficulty in difficulties:
         difficulty.task = task
         if difficulty.is_open and can(person, Action.ANSWER, difficulty):
             key = f"difficulty-{difficulty.pk}"
             difficulty.form = form_for(key, lambda k=key: forms.GuidanceForm(prefix=k))
+            difficulty.fields = _fields_markup(difficulty.form)
             difficulty.may_escalate = difficulty.addressed_to != LEVEL_ORDER[-1]
     children = (
         list(
