@@ -480,16 +480,29 @@ def leader_panel(person, today: Today) -> Panel:
     )
     table = Table(_("Units of my sector"), [_("Unit"), *UNIT_COLUMNS])
     for block in blocks:
-        # The sector's official figures: the committee's scope, this block.
-        sector = countable(Task.objects.filter(scope_q(block.committee), sector_block=block))
-        counts = _unit_counts(sector, today)
-        units = Unit.objects.filter(pk__in=list(counts)).order_by("sort_key", "pk")
-        rows = sorted(units, key=lambda u: -counts[u.pk]["open_overdue"])
-        for unit in rows:
-            at = {"scope": block.committee.pk, "sector_block": block.pk, "unit": unit.pk}
-            label = unit.name if len(blocks) == 1 else f"{unit.name} ({block.name})"
-            table.rows.append((label, query(**at), _unit_cells(counts[unit.pk], at)))
+        # The same for every leader of the block: kept under the stamp (a unit renamed moves it).
+        rows = freshness.remember(
+            today.fresh,
+            f"sector-units:{block.pk}:{block.committee_id}",
+            lambda block=block: _sector_units(block, today),
+        )
+        for name, link, cells in rows:
+            label = name if len(blocks) == 1 else f"{name} ({block.name})"
+            table.rows.append((label, link, cells))
     return Panel("leader", _("What I direct"), shelves, table if blocks else None, figures)
+
+
+def _sector_units(block: SectorBlock, today: Today) -> list[tuple[str, str, list[Cell]]]:
+    """The sector's official figures (the committee's scope, this block) per unit, the most
+    overdue first: each unit's name, its link and its cells."""
+    sector = countable(Task.objects.filter(scope_q(block.committee), sector_block=block))
+    counts = _unit_counts(sector, today)
+    units = Unit.objects.filter(pk__in=list(counts)).order_by("sort_key", "pk")
+    rows = []
+    for unit in sorted(units, key=lambda u: -counts[u.pk]["open_overdue"]):
+        at = {"scope": block.committee_id, "sector_block": block.pk, "unit": unit.pk}
+        rows.append((unit.name, query(**at), _unit_cells(counts[unit.pk], at)))
+    return rows
 
 
 def viewer_panel(root: Unit, today: Today) -> Panel:

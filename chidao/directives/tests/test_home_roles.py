@@ -594,3 +594,28 @@ def test_with_nothing_open_anywhere_the_units_are_not_folded(client, org, people
     assert [label for label, _l, _c in found.table.rows] == ["Sở Tài chính"]
     assert found.table.folded == []
     assert 'id="folded-specialist"' not in client.get("/").content.decode()
+
+
+def _sector_rows(client, person) -> dict[str, list[int]]:
+    found = panel(client, person, "leader")
+    return {label: [cell.value for cell in cells] for label, _link, cells in found.table.rows}
+
+
+def test_the_kept_sector_table_follows_each_change_and_the_units_name(client, org, people, homes):
+    """The units of a sector are kept under the stamp and shared by the block's leaders: a new
+    task, a step and a unit renamed each show at once, and every figure still opens its tasks."""
+    second = make_person("second_leader", org.province, Role.COMMITTEE_LEADER)
+    Membership.objects.filter(person=second).update(sector_block=org.block_kt)
+    before = _sector_rows(client, people.leader)
+    assert _sector_rows(client, second) == before  # the same table, from the same kept rows
+    open_before = before["Sở Tài chính"][0]
+
+    (added,) = issue(people.specialist, org, people, spec("Mới giao", org.finance, D(2026, 3, 19)))
+    assert _sector_rows(client, people.leader)["Sở Tài chính"][0] == open_before + 1
+    actions.cancel(people.office_leader, added, "Giao nhầm")
+    assert _sector_rows(client, second)["Sở Tài chính"][0] == open_before
+
+    org.finance.name = "Sở Tài chính tỉnh"
+    org.finance.save()
+    assert "Sở Tài chính tỉnh" in _sector_rows(client, people.leader)
+    assert walk(client, people.leader) > 0
