@@ -1583,3 +1583,27 @@ def test_every_step_has_its_name_in_both_languages():
     with translation.override("en"):
         english = {key: str(label) for key, label in STEP_LABELS.items()}
     assert all(vietnamese[key] != english[key] for key in STEP_LABELS), "each one translated"
+
+
+def test_a_refused_step_shows_what_was_sent_beside_kept_forms_and_then_is_kept_no_more(
+    client, people, task
+):
+    """A refused step's form is the one bound to what was sent, with its message, though the
+    same form was kept blank a moment before; seen again, the page shows the blank one."""
+    task = bring_to(task, State.RECEIVED, people)
+    client.force_login(people.unit_staff)
+    client.get(f"/tasks/{task.pk}/")  # the blank forms drawn and kept
+    sent = {"update-text": "Đang lấy ý kiến các sở", "update-percent": "150"}
+    messages = _form_errors(forms.ProgressForm, sent, "update")
+
+    response = client.post(step_url(task, "update"), sent)
+
+    assert response.status_code == 422
+    refused = response.content.decode()
+    assert all(message in refused for message in messages)
+    assert re.search(r'<input[^>]*name="update-percent"[^>]*value="150"', refused)
+    assert "Đang lấy ý kiến các sở</textarea>" in refused
+    assert 'id="step-comment"' in refused  # the other steps, from their kept forms
+    again = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "Đang lấy ý kiến các sở" not in again
+    assert not any(message in again for message in messages)
