@@ -15,7 +15,7 @@ from chidao.org.permissions import Action
 from chidao.registers import actions, progress, template
 from chidao.registers.forms import MappingForm, UploadForm
 from chidao.registers.models import RegisterImport
-from chidao.registers.reading import UnreadableError
+from chidao.registers.reading import MAX_BYTES, UnreadableError
 
 ROWS_PER_PAGE = 200
 RECENT = 20
@@ -55,7 +55,7 @@ def index(request):
             return redirect("registers:detail", pk=record.pk)
     recent = RegisterImport.objects.filter(uploaded_by=request.user).select_related("committee")
     status = 422 if form.is_bound else 200
-    context = {"form": form, "recent": recent[:RECENT]}
+    context = {"form": form, "recent": recent[:RECENT], "max_mb": MAX_BYTES // (1024 * 1024)}
     return render(request, "registers/index.html", context, status=status)
 
 

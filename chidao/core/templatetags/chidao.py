@@ -3,6 +3,7 @@
 import datetime
 
 from django import template
+from django.conf import settings
 
 from chidao.core import addresses
 
@@ -13,6 +14,12 @@ register = template.Library()
 def fixed_url(name: str) -> str:
     """``{% url name %}`` for an address with no argument, reversed once per process."""
     return addresses.fixed(name)
+
+
+@register.simple_tag
+def upload_max_mb() -> int:
+    """The largest attachment accepted, in MB, for the file fields' words and their check."""
+    return settings.CHIDAO_UPLOAD_MAX_MB
 
 
 @register.filter

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connections
@@ -252,7 +253,9 @@ def _fields_markup(form, late_now: bool | None = None) -> str | None:
     if type(form) not in UNIFORM_FORMS or form.is_bound:
         return None
     initial = tuple(sorted((name, repr(value)) for name, value in form.initial.items()))
-    key = (type(form), form.prefix, initial, late_now, get_language())
+    # The file fields say the size limit: a setting, but tests change it.
+    key = (type(form), form.prefix, initial, late_now, get_language(),
+           settings.CHIDAO_UPLOAD_MAX_MB)  # fmt: skip
     markup = _FIELDS_MARKUP.get(key)
     if markup is None:
         context = {"form": form, "with_summary": True}

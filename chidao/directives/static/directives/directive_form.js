@@ -1,6 +1,6 @@
 // The directive form (directives/directive_form.html): the refused form's summary, required
-// marks that follow the choices, the cooperating units' picker and the files. Every text shown
-// comes from the page (translated by the server); the form works without this script.
+// marks that follow the choices and the cooperating units' picker (its files: core/chidao.js).
+// Every text shown comes from the page (translated by the server); it works without this script.
 (function () {
   "use strict";
 
@@ -262,78 +262,11 @@
     drawChips();
   }
 
-  // --- The document's files: a Vietnamese button and list, sizes checked before sending --------
-  function size(bytes) {
-    var number = new Intl.NumberFormat(document.documentElement.lang || undefined, {maximumFractionDigits: 1});
-    if (bytes < 1024) return number.format(bytes) + " B";
-    if (bytes < 1024 * 1024) return number.format(bytes / 1024) + " KB";
-    return number.format(bytes / 1048576) + " MB";
-  }
-
-  function enhanceFiles(box) {
-    var input = box.querySelector("input[type=file]");
-    var button = box.querySelector(".cd-file-button");
-    var chosen = document.getElementById(input.id + "-chosen");
-    var list = document.getElementById(input.id + "-list");
-    var refused = document.getElementById(input.id + "-refused");
-    var limit = Number(box.getAttribute("data-max-bytes"));
-
-    function tooLarge(file) {
-      return limit && file.size > limit;
-    }
-
-    function refuse(files) {
-      refused.textContent = "";
-      files.forEach(function (file) {
-        var line = document.createElement("div");
-        line.textContent = format(box.getAttribute("data-too-large"), {name: file.name});
-        refused.appendChild(line);
-      });
-    }
-
-    function show() {
-      var files = Array.prototype.slice.call(input.files || []);
-      list.textContent = "";
-      files.forEach(function (file) {
-        var item = document.createElement("li");
-        item.textContent = file.name + " (" + size(file.size) + ")";
-        list.appendChild(item);
-      });
-      list.hidden = !files.length;
-      chosen.textContent = files.length ? "" : box.getAttribute("data-none");
-    }
-
-    input.addEventListener("change", function () {
-      var files = Array.prototype.slice.call(input.files || []);
-      var large = files.filter(tooLarge);
-      refuse(large);
-      if (large.length) {
-        // Keep only the files within the limit: the others are never sent.
-        var kept = new DataTransfer();
-        files.filter(function (f) { return !tooLarge(f); }).forEach(function (f) { kept.items.add(f); });
-        input.files = kept.files;
-      }
-      show();
-    });
-    input.addEventListener("focus", function () { button.classList.add("cd-focus"); });
-    input.addEventListener("blur", function () { button.classList.remove("cd-focus"); });
-    form.addEventListener("submit", function (event) {
-      // Where the list could not be trimmed, a file over the limit stops the form here.
-      var large = Array.prototype.filter.call(input.files || [], tooLarge);
-      if (!large.length) return;
-      event.preventDefault();
-      refuse(large);
-      input.focus();
-    });
-    show();
-  }
-
   function enhance(root) {
     root.querySelectorAll("[data-multi-picker]").forEach(enhancePicker);
     updateRequired();
   }
 
-  form.querySelectorAll("[data-file-field]").forEach(enhanceFiles);
   enhance(form);
   // "Add a task" asks for the row of the next index (counted here: the policy lets htmx eval
   // no js: values).
