@@ -4,22 +4,21 @@ offers as its scope.
 
 They depend only on the organisation and on the subtrees the person sees, which many people
 share (everyone of a committee's apparatus sees the same), so they are kept per process under
-the organisation's stamp (``org.stamp``) and built once, markup included, for all of them. The
-querysets that check a submitted value stay live (``filters.TaskFilterForm``): a stale option
-could be offered for at most ``KEEP_SECONDS``, never accepted wrongly.
+the organisation's version (``org.version``: a trigger gives it a new token with every write to
+the units, roles, people and sector blocks) and built once, markup included, for all of them.
+The querysets that check a submitted value stay live (``filters.TaskFilterForm``).
 """
 
 import threading
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
+from chidao.core import replica
 from chidao.core.widgets import Options
-from chidao.org import permissions
+from chidao.org import permissions, version
 from chidao.org.models import Person, Role, SectorBlock, UnitKind
-from chidao.org.stamp import KEEP_SECONDS, org_stamp
 
 EMPTY = ("", "---------")  # Django's empty label of a model choice
 MAX_KEPT = 256  # distinct scopes kept per process
@@ -63,16 +62,16 @@ _lock = threading.Lock()
 
 def offered(person: Person) -> Offer:
     key = (get_language(), person.is_superuser, *sorted(permissions.scope_paths(person)))
-    stamp = org_stamp()
-    now = time.time()
+    token = version.token()
     with _lock:
         kept = _kept.get(key)
-        if kept and kept[0] == stamp and kept[1] > now:
+        if kept and kept[0] == token:
             _kept.move_to_end(key)
-            return kept[2]
-    offer = _build(person)
+            return kept[1]
+    with replica.reading_from_primary():  # kept under a token read on the primary
+        offer = _build(person)
     with _lock:
-        _kept[key] = (stamp, now + KEEP_SECONDS, offer)
+        _kept[key] = (token, offer)
         _kept.move_to_end(key)
         while len(_kept) > MAX_KEPT:
             _kept.popitem(last=False)

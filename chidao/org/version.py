@@ -1,16 +1,18 @@
-"""The version of the organisation's roles and of the working-day calendar: a token that changes
-with every write to the units, the memberships or the calendar's adjustments, in the same
-transaction as the write.
+"""The version of the organisation (its units, roles, people and sector blocks) and of the
+working-day calendar: a token that changes with every write to them, in the same transaction as
+the write.
 
 A person's roles (``permissions.jurisdictions``) and the calendar (``WorkCalendar.current``) are
-read on nearly every request; they are kept per process under this token, so a role ended or a
-day off added must change it, however it was done: by the product, the administration,
+read on nearly every request; they are kept per process under this token, and so are what is
+made of the organisation alone: the filters' choices (``directives.filter_choices``) and the
+names the statistics print (``org.names``). So a role ended, a day off added, a unit or a person
+renamed must change it, however it was done: by the product, the administration,
 ``QuerySet.update()``, raw SQL or psql. Database triggers move it, so nothing is missed. Each
 write gives a new random token rather than a next number: a transaction rolled back takes its
 token with it, and no later write can give the same token again to what was read inside it. A
-unit's times of the last sign-in and step (``org.activity``), written all day long, leave it
-alone: kept units may show them older than they are. A request reads the token once
-(``core.per_request``; the freshness stamp's query reads it along).
+unit's times of the last sign-in and step (``org.activity``) and a person's last sign-in,
+written all day long, leave it alone: kept units may show them older than they are. A request
+reads the token once (``core.per_request``; the freshness stamp's query reads it along).
 """
 
 import secrets
@@ -18,13 +20,13 @@ import secrets
 from django.db import connections
 
 from chidao.core import per_request
-from chidao.org.models import Membership, Unit
+from chidao.org.models import Membership, Person, SectorBlock, Unit
 from chidao.workdays.models import CalendarAdjustment
 
 TABLE = "chidao_org_version"
-# Columns written at every sign-in and step (``org.activity``), which no role depends on.
-UNTRACKED = {Unit: {"last_sign_in_at", "last_step_at"}}
-TRACKED = (Unit, Membership, CalendarAdjustment)
+# Columns written at every sign-in and step (``org.activity``), which nothing kept depends on.
+UNTRACKED = {Unit: {"last_sign_in_at", "last_step_at"}, Person: {"last_login", "password"}}
+TRACKED = (Unit, Membership, CalendarAdjustment, Person, SectorBlock)
 
 
 KEY = "org-version"  # the token's name in ``per_request``

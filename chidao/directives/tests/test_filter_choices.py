@@ -1,19 +1,19 @@
-"""The list's filter options are kept per process under the organisation's stamp: every change
-to the units, roles or accounts they are made of shows at the next request, and what one
-person's scope offers never leaks into another's."""
+"""The list's filter options are kept per process under the organisation's version: every change
+to the units, roles, accounts and sector blocks they are made of shows at the next request, and
+what one person's scope offers never leaks into another's."""
 
-import datetime
 import re
 
 import pytest
-import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from chidao.conftest import make_person, make_unit
 from chidao.directives import filter_choices
-from chidao.org import actions
+from chidao.org import actions, names
 from chidao.org.models import Membership, Role, SectorBlock, UnitKind
-from chidao.org.stamp import KEEP_SECONDS, org_stamp
+from chidao.org.version import token
 
 LIST = "/tasks/"
 
@@ -67,15 +67,18 @@ def test_a_new_sector_block(client, org, office_leader):
     assert "Khối Văn xã" in options(client, office_leader, "sector_block")
 
 
-def test_a_renamed_person_shows_when_kept_options_expire(client, people, office_leader):
-    """A rename moves none of the stamp's figures: it shows once the kept options expire."""
+def test_a_renamed_person_and_sector_block_show_at_once(client, org, people, office_leader):
+    """A rename moves the version (a trigger): what was kept is built again."""
+    block = SectorBlock.objects.create(committee=org.province, name="Khối Văn xã", code="VX")
     before = options(client, office_leader, "leader")
+    assert "Khối Văn xã" in options(client, office_leader, "sector_block")
     people.leader.full_name = "Tên Mới Của Lãnh Đạo"
     people.leader.save()
-    later = timezone.now() + datetime.timedelta(seconds=KEEP_SECONDS + 1)
-    with time_machine.travel(later, tick=False):
-        after = options(client, office_leader, "leader")
+    SectorBlock.objects.filter(pk=block.pk).update(name="Khối Văn hóa - Xã hội")
+    after = options(client, office_leader, "leader")
     assert "Tên Mới Của Lãnh Đạo" in after and "Tên Mới Của Lãnh Đạo" not in before
+    blocks = options(client, office_leader, "sector_block")
+    assert "Khối Văn hóa - Xã hội" in blocks and "Khối Văn xã" not in blocks
 
 
 def test_each_scope_its_own_options(client, org, people):
@@ -88,18 +91,42 @@ def test_each_scope_its_own_options(client, org, people):
     assert options(client, people.office_leader, "unit") == province_wide
 
 
-def test_the_stamp_moves_with_each_change(org, people):
-    seen = {org_stamp()}
+def test_the_version_moves_with_each_change_and_not_with_a_sign_in(org, people):
+    seen = {token()}
     make_unit(org.province, UnitKind.DEPARTMENT, "Sở Công Thương", "SCT")
-    seen.add(org_stamp())
+    seen.add(token())
     grant = actions.grant_role(None, people.nobody, org.finance, Role.UNIT_STAFF)
-    seen.add(org_stamp())
+    seen.add(token())
     actions.end_role(None, grant)
-    seen.add(org_stamp())
+    seen.add(token())
     people.viewer.is_active = False
     people.viewer.save()
-    seen.add(org_stamp())
-    assert len(seen) == 5
+    seen.add(token())
+    people.leader.full_name = "Lãnh Đạo Đổi Tên"
+    people.leader.save(update_fields=["full_name"])
+    seen.add(token())
+    SectorBlock.objects.create(committee=org.province, name="Khối Nội chính", code="NC")
+    seen.add(token())
+    assert len(seen) == 7
+    # A sign-in writes the person's last login, which nothing kept reads: the version stays.
+    people.viewer.last_login = timezone.now()
+    people.viewer.save(update_fields=["last_login"])
+    assert token() in seen
+
+
+def test_the_statistics_names_follow_the_version(org, people):
+    assert names.units([org.health.pk]) == {org.health.pk: "Sở Y tế"}
+    assert names.people([people.leader.pk, None]) == {people.leader.pk: people.leader.full_name}
+    # Kept: asked again, only the version is read.
+    with CaptureQueriesContext(connection) as read:
+        assert names.units([org.health.pk]) == {org.health.pk: "Sở Y tế"}
+    assert [q["sql"] for q in read.captured_queries] == ["SELECT token FROM chidao_org_version"]
+    # Any write moves the version, even one that bypasses the models.
+    org.health.__class__.objects.filter(pk=org.health.pk).update(name="Sở Y tế và Dân số")
+    assert names.units([org.health.pk]) == {org.health.pk: "Sở Y tế và Dân số"}
+    people.leader.__class__.objects.filter(pk=people.leader.pk).update(full_name="Tên Khác")
+    assert names.people([people.leader.pk]) == {people.leader.pk: "Tên Khác"}
+    assert names.units([999_999]) == {}
 
 
 def test_kept_scopes_are_bounded(org, people, monkeypatch):

@@ -19,7 +19,7 @@ from chidao.conftest import build_org, build_people
 from chidao.directives import actions, filter_choices
 from chidao.directives.actions import TaskSpec
 from chidao.directives.tests.conftest import issue
-from chidao.org import permissions
+from chidao.org import names, permissions
 
 NOW = datetime.datetime(2026, 4, 20, 3, tzinfo=datetime.UTC)
 PAGES = [
@@ -50,6 +50,7 @@ def _queries(client, person, path):
     client.force_login(person)
     cache.clear()  # the figures are counted again, as after any change
     filter_choices.forget()  # and the filters' options built again
+    names.forget()  # and the names of units and people read again
     permissions.forget()  # and the person's roles read again
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
