@@ -176,6 +176,11 @@ RULES: dict[str, tuple[Finder, ...]] = {
 }
 
 
+# What ``permissions.can(person, VIEW, task)`` reads of a task.
+VIEW_FIELDS = ("specialist", "directing_leader", "lead_unit", "lead_unit__path",
+               "assigner_unit", "assigner_unit__path")  # fmt: skip
+
+
 def recipients(event: TaskEvent) -> list[Person]:
     """Everyone the table names for this event who may see its task, except the actor; each
     once, in a stable order."""
@@ -195,12 +200,15 @@ def recipients(event: TaskEvent) -> list[Person]:
         return []
     # Every action records events, so the checks below are batched: the task with its
     # cooperating units once (not once per person), the version of the roles once, and the
-    # roles not kept under it in one query.
+    # roles not kept under it in one query. Only what seeing a task depends on is read
+    # (``permissions._view_task``: the people it names, its units' paths), as it stands now.
     task = (
         Task.objects.select_related("lead_unit", "assigner_unit")
-        .prefetch_related(Prefetch("cooperations", Cooperation.objects.select_related("unit")))
+        .only(*VIEW_FIELDS)
+        .prefetch_related(Prefetch("cooperations", Cooperation.objects.select_related("unit")
+                                   .only("task", "unit", "unit__path")))
         .get(pk=task.pk)
-    )
+    )  # fmt: skip
     people = [person for _pk, person in sorted(found.items())]
     permissions.prepare_many(people)
     return [

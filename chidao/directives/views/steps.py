@@ -10,6 +10,7 @@ JavaScript) is sent to the task page instead of answering 405.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -217,7 +218,13 @@ def _apply(request, form, act, success: str):
 @step_address
 @login_required
 def take_step(request, pk: int, step: str):
-    task = get_object_or_404(Task, pk=pk)
+    # With what the permission checks read (its units and cooperating units), once for both.
+    task = get_object_or_404(
+        Task.objects.select_related("lead_unit", "assigner_unit").prefetch_related(
+            Prefetch("cooperations", Cooperation.objects.select_related("unit"))
+        ),
+        pk=pk,
+    )
     check(request.user, Action.VIEW, task)
     if step not in STEPS:
         raise Http404
