@@ -29,7 +29,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
-from chidao.conftest import build_org, build_people, make_person, make_unit
+from chidao.conftest import build_org, build_people, make_person, make_unit, table_rows
 from chidao.directives import actions
 from chidao.directives.actions import TaskSpec
 from chidao.directives.actions.issue import subassign_targets
@@ -369,15 +369,17 @@ def client_for(world, persona: str) -> Client:
 
 
 def snapshot(task_pk: int):
-    """Everything a step may write about a task, as plain values."""
+    """Everything a step may write about a task, as plain values: its row, its events, its
+    extensions, difficulties and shares, its parts and its files."""
+    mine = ("task_id = %s", [task_pk])
     return (
-        Task.objects.filter(pk=task_pk).values().get(),
-        list(TaskEvent.objects.filter(task_id=task_pk).values_list("pk", flat=True)),
-        list(Extension.objects.filter(task_id=task_pk).order_by("pk").values()),
-        list(Difficulty.objects.filter(task_id=task_pk).order_by("pk").values()),
-        list(Cooperation.objects.filter(task_id=task_pk).order_by("pk").values()),
-        list(Task.objects.filter(parent_id=task_pk).values_list("pk", flat=True)),
-        list(Attachment.objects.filter(task_id=task_pk).values_list("pk", flat=True)),
+        table_rows(Task, "id = %s", [task_pk]),
+        table_rows(TaskEvent, *mine, columns="id"),
+        table_rows(Extension, *mine),
+        table_rows(Difficulty, *mine),
+        table_rows(Cooperation, *mine),
+        table_rows(Task, "parent_id = %s", [task_pk], columns="id"),
+        table_rows(Attachment, *mine, columns="id"),
     )
 
 

@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from chidao.conftest import make_person, make_unit
+from chidao.conftest import make_person, make_unit, row_counts, table_rows
 from chidao.directives import actions, forms
 from chidao.directives.actions import TaskSpec, available_steps
 from chidao.directives.models import (
@@ -104,20 +104,12 @@ def bring_to(task, state, people) -> Task:
 def snapshot(task):
     """Everything a refused or invalid request must leave as it was."""
     return (
-        Task.objects.values(
-            "state", "progress_percent", "deadline", "completed_on", "returned_at", "result",
-            "event_count", "event_head",
-        ).get(pk=task.pk),
-        Task.objects.count(),
-        TaskEvent.objects.count(),
-        Attachment.objects.count(),
-        LateExplanation.objects.count(),
-        list(Extension.objects.order_by("pk").values_list("pk", "decision", "approved_date")),
-        list(
-            Difficulty.objects.order_by("pk")
-            .values_list("pk", "is_open", "addressed_to", "guidance")
-        ),
-        list(Cooperation.objects.order_by("pk").values_list("pk", "status", "note")),
+        table_rows(Task, "id = %s", [task.pk], columns="state, progress_percent, deadline, "
+                   "completed_on, returned_at, result, event_count, event_head"),
+        row_counts(Task, TaskEvent, Attachment, LateExplanation),
+        table_rows(Extension, columns="id, decision, approved_date"),
+        table_rows(Difficulty, columns="id, is_open, addressed_to, guidance"),
+        table_rows(Cooperation, columns="id, status, note"),
     )  # fmt: skip
 
 

@@ -5,10 +5,11 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import Http404
 from django.utils import translation
 
+from chidao.conftest import row_counts, table_rows
 from chidao.directives import actions, timeline
 from chidao.directives.actions import STEPS, TaskSpec, WorkflowError, available_steps
 from chidao.directives.models import (
@@ -170,20 +171,18 @@ def bring_to(task, state, people):
     return task
 
 
-SNAPSHOT_FIELDS = [
-    field.attname for field in Task._meta.concrete_fields if field.attname not in ("updated",)
-]
+SNAPSHOT_COLUMNS = ", ".join(
+    connection.ops.quote_name(field.column)
+    for field in Task._meta.concrete_fields
+    if field.attname != "updated"
+)
 
 
 def snapshot(task):
     """Everything a refused step must leave as it was."""
     return (
-        Task.objects.values(*SNAPSHOT_FIELDS).get(pk=task.pk),
-        TaskEvent.objects.count(),
-        Task.objects.count(),
-        Extension.objects.count(),
-        Difficulty.objects.count(),
-        Attachment.objects.count(),
+        table_rows(Task, "id = %s", [task.pk], columns=SNAPSHOT_COLUMNS),
+        row_counts(TaskEvent, Task, Extension, Difficulty, Attachment),
     )
 
 
