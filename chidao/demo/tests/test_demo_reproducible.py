@@ -2,10 +2,17 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from chidao.demo.tests.test_load_demo import _load
 from chidao.directives.models import Task
 from chidao.org.models import Person
+
+# What the demo holds comes from its generator whatever the engine: its content is checked in the
+# SQLite run; on PostgreSQL the demo is loaded by the backup's round trip (README, Tests).
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the demo's content: runs in the SQLite run"
+)
 
 
 def _fingerprint():

@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 
 from chidao.directives.models import (
@@ -20,6 +20,12 @@ from chidao.directives.models import (
 )
 from chidao.directives.timeliness import Timeliness, Today, counting_groups, timeliness_of
 from chidao.org.models import UnitKind
+
+# What the demo holds comes from its generator whatever the engine: its content is checked in the
+# SQLite run; on PostgreSQL the demo is loaded by the backup's round trip (README, Tests).
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the demo's content: runs in the SQLite run"
+)
 
 
 @pytest.fixture(scope="module")
