@@ -107,3 +107,40 @@ def log_in(page, username: str) -> None:
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(re.compile(r"/$"))
+
+
+def choose_files_over_the_limit(page, scope, input_id: str, label: str, small, big) -> None:
+    """Choose ``small`` and ``big`` (over a 1 MB limit) through the page's own file picker
+    (``core/_file_field.html``), checking it on the way: a Vietnamese button and hint on an
+    English browser, the real input unseen but named and focusable, ``big`` refused in the
+    browser and never sent, ``small`` listed with its size and kept in the input."""
+    from playwright.sync_api import expect
+
+    button = scope.locator(f"label.cd-file-button[for='{input_id}']")
+    expect(button).to_have_text("Chọn tệp")
+    expect(button).to_be_visible()
+    expect(scope.locator(f"#{input_id}-chosen")).to_have_text("Chưa chọn tệp nào.")
+    expect(scope.locator(f"#{input_id}-hint")).to_contain_text("Mỗi tệp tối đa 1 MB")
+    # The real input is there for the keyboard and screen readers, named in Vietnamese, unseen.
+    real = scope.locator(f"#{input_id}")
+    expect(real).to_have_accessible_name(f"{label} Chọn tệp")
+    assert real.bounding_box()["width"] <= 1
+    real.focus()
+    expect(button).to_have_class(re.compile(r"\bcd-focus\b"))
+
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    with page.expect_file_chooser() as chooser:
+        button.click()
+    chooser.value.set_files([str(small), str(big)])
+
+    refused = scope.locator(f"#{input_id}-refused")
+    expect(refused).to_have_attribute("aria-live", "assertive")
+    expect(refused).to_have_text(
+        f"Tệp {big.name} lớn hơn 1 MB nên không được đính kèm. Vui lòng chọn tệp nhỏ hơn."
+    )
+    size = small.stat().st_size
+    expect(scope.locator(f"#{input_id}-list li")).to_have_text([f"{small.name} ({size} B)"])
+    expect(scope.locator(f"#{input_id}-chosen")).to_have_text("")
+    assert real.evaluate("input => [...input.files].map(f => f.name)") == [small.name]
+    assert requests == []  # nothing left the browser

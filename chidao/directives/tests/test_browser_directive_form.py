@@ -24,6 +24,7 @@ import time_machine
 from django.utils import translation
 from playwright.sync_api import expect
 
+from chidao.browser import choose_files_over_the_limit
 from chidao.conftest import PASSWORD
 from chidao.directives.models import Attachment, Cooperation, Directive, Task
 
@@ -293,33 +294,8 @@ def test_the_files_button_is_vietnamese_and_a_file_over_the_limit_is_never_sent(
     big.write_bytes(PDF + b"0" * (2 * 1024 * 1024))  # the limit + 1 MB
     open_form(page)
 
-    button = page.locator("label.cd-file-button")
-    expect(button).to_have_text("Chọn tệp")
-    expect(button).to_be_visible()
-    expect(page.locator("#id_files-chosen")).to_have_text("Chưa chọn tệp nào.")
-    expect(page.locator("#id_files-hint")).to_contain_text("Mỗi tệp tối đa 1 MB")
-    # The real input is there for the keyboard and screen readers, named in Vietnamese, unseen.
-    real = page.locator("#id_files")
-    expect(real).to_have_accessible_name(f"{vi('The document' + chr(39) + 's files')} Chọn tệp")
-    assert real.bounding_box()["width"] <= 1
-    real.focus()
-    expect(button).to_have_class(re.compile(r"\bcd-focus\b"))
-
-    requests = []
-    page.on("request", lambda request: requests.append(request.url))
-    with page.expect_file_chooser() as chooser:
-        button.click()
-    chooser.value.set_files([str(small), str(big)])
-
-    refused = page.locator("#id_files-refused")
-    expect(refused).to_have_attribute("aria-live", "assertive")
-    expect(refused).to_have_text(
-        "Tệp bao-cao-lon.pdf lớn hơn 1 MB nên không được đính kèm. Vui lòng chọn tệp nhỏ hơn."
-    )
-    expect(page.locator("#id_files-list li")).to_have_text([f"to-trinh.pdf ({len(PDF)} B)"])
-    expect(page.locator("#id_files-chosen")).to_have_text("")
-    assert real.evaluate("input => [...input.files].map(f => f.name)") == ["to-trinh.pdf"]
-    assert requests == []  # nothing left the browser
+    name = vi("The document's files")
+    choose_files_over_the_limit(page, page, "id_files", name, small, big)
 
     fill_directive(page, people)
     choose_lead(page, org)

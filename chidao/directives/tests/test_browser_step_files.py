@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
+from chidao.browser import choose_files_over_the_limit
 from chidao.conftest import PASSWORD
 from chidao.directives import actions
 from chidao.directives.actions import TaskSpec
@@ -87,32 +88,7 @@ def test_a_progress_takes_its_files_through_a_vietnamese_button_and_refuses_one_
         expect(page.locator("html")).to_have_attribute("lang", "vi")
         box = open_step(page, "update")
 
-        button = box.locator("label.cd-file-button")
-        expect(button).to_have_text("Chọn tệp")
-        expect(button).to_be_visible()
-        expect(box.locator("#id_update-files-chosen")).to_have_text("Chưa chọn tệp nào.")
-        expect(box.locator("#id_update-files-hint")).to_contain_text("Mỗi tệp tối đa 1 MB")
-        # The real input: for the keyboard and screen readers, named in Vietnamese, unseen.
-        real = box.locator("#id_update-files")
-        expect(real).to_have_accessible_name(f"{vi('Files')} Chọn tệp")
-        assert real.bounding_box()["width"] <= 1
-        real.focus()
-        expect(button).to_have_class(re.compile(r"\bcd-focus\b"))
-
-        requests = []
-        page.on("request", lambda request: requests.append(request.url))
-        with page.expect_file_chooser() as chooser:
-            button.click()
-        chooser.value.set_files([str(small), str(big)])
-        expect(box.locator("#id_update-files-refused")).to_have_text(
-            "Tệp ho-so-lon.pdf lớn hơn 1 MB nên không được đính kèm. Vui lòng chọn tệp nhỏ hơn."
-        )
-        expect(box.locator("#id_update-files-list li")).to_have_text(
-            [f"bien-ban-hop.pdf ({len(PDF)} B)"]
-        )
-        expect(box.locator("#id_update-files-chosen")).to_have_text("")
-        assert real.evaluate("input => [...input.files].map(f => f.name)") == ["bien-ban-hop.pdf"]
-        assert requests == []  # nothing left the browser
+        choose_files_over_the_limit(page, box, "id_update-files", vi("Files"), small, big)
 
         box.get_by_label(re.compile(rf"^{re.escape(vi('Progress'))}( \*)?$")).fill(
             "Đã họp với các sở."

@@ -215,16 +215,21 @@ def _apply(request, form, act, success: str):
     return True
 
 
+def _with_reach(qs, path: str = ""):
+    """``qs`` with what the permission checks read of the task at ``path`` (its units and the
+    cooperating units), read once for the view's check and the step's own."""
+    related = [f"{path}lead_unit", f"{path}assigner_unit"]
+    if path:
+        related.append(path.rstrip("_"))
+    return qs.select_related(*related).prefetch_related(
+        Prefetch(f"{path}cooperations", Cooperation.objects.select_related("unit"))
+    )
+
+
 @step_address
 @login_required
 def take_step(request, pk: int, step: str):
-    # With what the permission checks read (its units and cooperating units), once for both.
-    task = get_object_or_404(
-        Task.objects.select_related("lead_unit", "assigner_unit").prefetch_related(
-            Prefetch("cooperations", Cooperation.objects.select_related("unit"))
-        ),
-        pk=pk,
-    )
+    task = get_object_or_404(_with_reach(Task.objects.all()), pk=pk)
     check(request.user, Action.VIEW, task)
     if step not in STEPS:
         raise Http404
@@ -262,7 +267,7 @@ def _object_step(request, model, pk: int, prefix: str, form_class, act, success)
     """A step on something of a task (an extension, a difficulty, a cooperating unit's share):
     the same parse, check, act and respond as a task's own steps. Done, it goes back to the page
     the form was on (``next``), else to the task; refused, the task page shows why."""
-    obj = get_object_or_404(model.objects.select_related("task"), pk=pk)
+    obj = get_object_or_404(_with_reach(model.objects.all(), "task__"), pk=pk)
     task = obj.task
     check(request.user, Action.VIEW, task)
     if request.method != "POST":
