@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core import clock
-from chidao.core.widgets import QuickSelect, quick_model_select
+from chidao.core.widgets import ANY_CHOICE, QuickSelect, quick_model_select
 from chidao.directives import date_rules, filter_choices
 from chidao.directives.filter_choices import OFFICE_KINDS
 from chidao.directives.forms import DATE, StepForm
@@ -26,6 +26,8 @@ def _period(data) -> periods.Period | None:
 
 
 class ScopeForm(StepForm):
+    empty_choice = ANY_CHOICE
+
     period = forms.ChoiceField(label=_("Period"), required=False)
     start = forms.DateField(label=_("Assigned from"), widget=DATE)
     end = forms.DateField(label=_("Assigned to"), widget=DATE)

@@ -11,6 +11,13 @@ from django.forms.utils import flatatt
 from django.forms.widgets import Input
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+# A select's empty choice in words rather than Django's dashes: in a filter it means any value,
+# in a form that records something it asks for one.
+ANY_CHOICE = _("All")
+CHOOSE_CHOICE = _("— Choose —")
+DJANGO_EMPTY_LABEL = "---------"  # ModelChoiceField's default empty_label
 
 
 class QuickSelect(forms.Select):

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from django.utils.translation import get_language
 
 from chidao.core import replica
-from chidao.core.widgets import Options
+from chidao.core.widgets import ANY_CHOICE, Options
 from chidao.org import permissions, version
 from chidao.org.models import Person, Role, SectorBlock, UnitKind
 
-EMPTY = ("", "---------")  # Django's empty label of a model choice
+EMPTY = ("", ANY_CHOICE)  # a filter left empty: any value
 MAX_KEPT = 256  # distinct scopes kept per process
 OFFICE_KINDS = (UnitKind.OFFICE, UnitKind.OFFICE_DIVISION)  # not a scope of statistics
 

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from chidao.core.widgets import LazyChoices, Options, QuickSelect, quicken
+from chidao.core.widgets import ANY_CHOICE, LazyChoices, Options, QuickSelect, quicken
 from chidao.directives import filter_choices
 from chidao.directives.forms import DATE, StepForm
 from chidao.directives.models import (
@@ -66,6 +66,8 @@ EXTENDED = [
 
 
 class TaskFilterForm(StepForm):
+    empty_choice = ANY_CHOICE
+
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     state = forms.MultipleChoiceField(
         label=_("State"), choices=State.choices, required=False, widget=forms.CheckboxSelectMultiple

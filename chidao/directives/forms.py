@@ -5,7 +5,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core.params import ModelIdsField
-from chidao.core.widgets import quick_model_select, quicken
+from chidao.core.widgets import (
+    CHOOSE_CHOICE,
+    DJANGO_EMPTY_LABEL,
+    quick_model_select,
+    quicken,
+)
 from chidao.directives.models import Cause, CooperationStatus, DeadlineKind, Priority
 
 # Typed as dd/mm/yyyy whatever the browser's own locale (a native date field follows the
@@ -41,11 +46,16 @@ def _text(label, rows=3, required=True):
 
 
 class StepForm(forms.Form):
-    """Bootstrap classes on every widget."""
+    """Bootstrap classes on every widget; a select's empty choice in words (``empty_choice``:
+    a filter form says "all")."""
+
+    empty_choice = CHOOSE_CHOICE
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if getattr(field, "empty_label", None) == DJANGO_EMPTY_LABEL:
+                field.empty_label = self.empty_choice
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
                 widget.attrs.setdefault("class", "form-check-input")

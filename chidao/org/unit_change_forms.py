@@ -5,6 +5,7 @@ preview) and applies it through the action."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core.widgets import CHOOSE_CHOICE
 from chidao.org import actions, permissions, unit_changes
 from chidao.org.models import Unit, UnitKind
 
@@ -23,6 +24,10 @@ TEXT = {"class": "form-control"}
 
 class UnitChoiceField(forms.ModelChoiceField):
     """Units in tree order, each indented by its depth below the person's scope."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", CHOOSE_CHOICE)
+        super().__init__(*args, **kwargs)
 
     def label_from_instance(self, unit: Unit) -> str:
         return "\u00a0\u00a0" * unit.depth + unit.name
