@@ -7,8 +7,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from chidao.directives.tests.conftest import task  # noqa: F401 (a fixture)
-
 DASHES = "---------"
 ALL = "Tất cả"
 CHOOSE = "— Chọn —"
