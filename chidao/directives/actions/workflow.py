@@ -306,9 +306,23 @@ def return_task(actor, task: Task, reason: str) -> Task:
     task.returned_at = clock.now()
     task.return_reason = reason
     task.completed_on = None
-    task.save(update_fields=["state", "returned_at", "return_reason", "completed_on", "updated"])
+    task.progress_percent = progress_before_report(task)
+    task.save(update_fields=["state", "returned_at", "return_reason", "completed_on",
+                             "progress_percent", "updated"])  # fmt: skip
     timeline.record(task, EventKind.RETURNED, actor, reason=reason, **change)
     return task
+
+
+def progress_before_report(task: Task) -> int | None:
+    """The progress the unit last gave (its updates, or the register the task came from), which
+    its report set to 100: what stands again once the report is set aside or the completion
+    undone, so that a returned task never shows as all but finished."""
+    steps = task.events.filter(kind__in=(EventKind.PROGRESS, EventKind.IMPORTED)).order_by("-seq")
+    for kind, data in steps.values_list("kind", "data"):
+        percent = data.get("percent" if kind == EventKind.PROGRESS else "progress")
+        if percent is not None:
+            return percent
+    return None
 
 
 @transaction.atomic
@@ -353,8 +367,12 @@ def reopen(actor, task: Task, reason: str) -> Task:
     """Mở lại by an Office leader: back to in progress; a done task's completion is undone."""
     task = _decided(actor, task, "reopen", State.IN_PROGRESS, EventKind.REOPENED, reason)
     if task.completed_on or task.closed_at:
-        Task.objects.filter(pk=task.pk).update(completed_on=None, closed_at=None)
+        progress = progress_before_report(task)
+        Task.objects.filter(pk=task.pk).update(
+            completed_on=None, closed_at=None, progress_percent=progress
+        )
         task.completed_on = task.closed_at = None
+        task.progress_percent = progress
     return task
 
 

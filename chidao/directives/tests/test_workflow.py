@@ -340,6 +340,37 @@ def test_reporting_again_after_a_return_sets_the_return_aside(task, people):
 
 
 @pytest.mark.parametrize("state", [State.REPORTED, State.PROPOSED])
+def test_a_returned_task_shows_the_progress_the_unit_last_gave_not_its_reports_100(
+    task, people, state
+):
+    task = bring_to(task, state, people)  # 30% posted, then the report's 100
+    assert refresh(task).progress_percent == 100
+    actions.return_task(people.office_leader if state == State.PROPOSED else people.specialist,
+                        task, "Thiếu phụ lục")  # fmt: skip
+    assert refresh(task).progress_percent == 30
+
+    # An update without a percent keeps the last one; the next return finds the newest given.
+    actions.post_progress(people.unit_staff, refresh(task), "Bổ sung phụ lục", 80)
+    actions.post_progress(people.unit_staff, refresh(task), "Đang hoàn thiện")
+    actions.report_done(people.unit_head, refresh(task), result="Đã bổ sung")
+    actions.return_task(people.specialist, refresh(task), "Chưa đạt")
+    assert refresh(task).progress_percent == 80
+
+
+def test_a_returned_task_whose_unit_never_gave_a_percent_shows_none(task, people):
+    actions.receive(people.unit_staff, task)
+    actions.report_done(people.unit_head, refresh(task), result="Đã xong")
+    actions.return_task(people.specialist, refresh(task), "Thiếu phụ lục")
+    assert refresh(task).progress_percent is None
+
+
+def test_a_reopened_done_task_shows_the_progress_the_unit_last_gave(task, people):
+    task = bring_to(task, State.DONE, people)
+    actions.reopen(people.office_leader, task, "Phát sinh yêu cầu mới")
+    assert refresh(task).progress_percent == 30
+
+
+@pytest.mark.parametrize("state", [State.REPORTED, State.PROPOSED])
 def test_a_return_needs_a_reason(task, people, state):
     task = bring_to(task, state, people)
     before = snapshot(task)

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from chidao.board import stats
 from chidao.directives import timeline
+from chidao.directives.actions import workflow
 from chidao.directives.models import (
     Cause,
     Directive,
@@ -58,6 +59,15 @@ def test_every_row_becomes_a_task_of_its_directive_with_its_past(org, people):
     assert [t.directive_kind for t in (on_time, late, working, ongoing)] == [
         letter.kind, letter.kind, notice.kind, notice.kind,
     ]  # fmt: skip
+
+
+def test_a_returned_imported_task_falls_back_to_the_registers_progress(org, people):
+    """Once its report is set aside, a task from a register shows the progress the register
+    gave (its first step records it), as a task shows its unit's last update."""
+    imported(org, people.specialist)
+    working = Directive.objects.get(number=15).tasks.order_by("pk").first()
+    Task.objects.filter(pk=working.pk).update(progress_percent=100)  # as a report sets it
+    assert workflow.progress_before_report(working) == 60
 
 
 def test_each_timeline_starts_with_the_file_and_row_by_whoever_imported(org, people):
