@@ -1,5 +1,7 @@
 """Bộ lọc danh sách nhiệm vụ: the task list's filters, read from and written to the URL."""
 
+import datetime
+
 from django import forms
 from django.db.models import F, Q
 from django.http import QueryDict
@@ -227,6 +229,32 @@ class TaskFilterForm(StepForm):
     def grid_fields(self):
         """The plain fields laid out in the "more filters" grid."""
         return [self[name] for name in self.GRID]
+
+    def chosen_filters(self) -> list[str]:
+        """The filters in force besides the search and the order, in words ("Quá hạn", "Đơn vị
+        chủ trì: Sở Tài chính"): shown above the rows, so that "more filters" can stay folded
+        and the rows come first, on a phone too."""
+        data = getattr(self, "cleaned_data", None) if self.is_bound else None
+        if not data:
+            return []
+        said = []
+        for name in ("state", "timeliness"):
+            labels = dict(self.fields[name].choices)
+            said += [str(labels[value]) for value in data.get(name) or ()]
+        for name in self.GRID:
+            value, field = data.get(name), self.fields[name]
+            if value is None or value == "":
+                continue
+            if isinstance(field, forms.ModelChoiceField):
+                text = str(value)
+            elif isinstance(field, forms.ChoiceField):
+                text = str(dict(field.choices)[value])
+            elif isinstance(value, datetime.date):
+                text = f"{value:%d/%m/%Y}"
+            else:
+                text = str(value)
+            said.append(f"{field.label}: {text}")
+        return said + [str(self.fields[name].label) for name in self.CHECKBOXES if data.get(name)]
 
     def clean(self):
         data = super().clean()

@@ -522,6 +522,28 @@ def test_an_invalid_date_range_keeps_the_other_filters(client, org, people, boar
     assert set(page_pks(response)) == named(board, "task", "overdue")
 
 
+def test_a_filtered_list_names_its_filters_above_the_rows_and_keeps_them_folded(
+    client, org, people, board
+):
+    """A link from a figure opens the rows at once: the filters in force are named above them
+    and "more filters" stays folded, unless a filter was refused (then its error shows)."""
+    client.force_login(people.office_leader)
+    query = f"timeliness=overdue&unit={org.finance.pk}&subunits=on&deadline_from=01/03/2026"
+    html = client.get(f"{LIST}?{query}").content.decode()
+    chosen = unescape(re.search(r'id="chosen-filters">(.*?)</p>', html, re.S).group(1))
+    with translation.override("vi"):
+        for words in (gettext("Overdue"), "Sở Tài chính", "01/03/2026",
+                      gettext("with its lower units"), gettext("Deadline from")):  # fmt: skip
+            assert words in chosen, words
+    assert '<details class="mt-2">' in html
+
+    html = client.get(f"{LIST}?q=phan+bo").content.decode()
+    assert 'id="chosen-filters"' not in html  # the search box shows its own words
+
+    html = client.get(f"{LIST}?deadline_from=31/03/2026&deadline_to=01/03/2026").content.decode()
+    assert '<details class="mt-2" open>' in html
+
+
 # --- Pages ----------------------------------------------------------------------------------------
 @pytest.fixture
 def sixty(org, people):
