@@ -405,7 +405,7 @@ def division_panel(division: Unit, today: Today) -> Panel:
     div = {"division": division.pk}
     return Panel(
         f"division-{division.pk}",
-        _("Division: %(unit)s") % {"unit": division.name},
+        _("Tasks followed by %(unit)s") % {"unit": division.name},
         [
             _shelf("difficulties", _("Difficulties awaiting me"), difficulties,
                    div | {"difficulties": Level.DIVISION_HEAD}, today, order=QUEUE_BY_DEADLINE),
