@@ -110,6 +110,10 @@ def _upper(text: str) -> str:
     return text.upper()
 
 
+# No., name, the five counts, the rate: the rate's column holds "100,0%" on one line.
+GROUPS_WIDTHS = [0.9, 3.8, 1.2, 1.2, 1.2, 1.2, 1.2, 1.4]
+
+
 def _figure(value: int, query: str) -> Figure:
     return Figure(value, f"{reverse('directives:task_list')}?{query}")
 
@@ -127,7 +131,7 @@ def _groups_table(title: str, label: str, rows: list[stats.Row], totals: Counts,
     body = [[i, row.label, *_group_cells(row)] for i, row in enumerate(rows, 1)]
     total = ["", _("Total"), *[_figure(getattr(totals, g), totals_links[g]) for g in GROUP_COLUMNS],
              totals.overdue_rate]  # fmt: skip
-    return Table(columns, body, total, [0.9, 4, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2], title)
+    return Table(columns, body, total, GROUPS_WIDTHS, title)
 
 
 def _summary(board: stats.Dashboard, period: Period, who: str) -> Paragraph:
@@ -323,7 +327,7 @@ def _frozen_table(title: str, label: str, rows: list, totals: Counts) -> Table:
     body = [[i, row.label, *(getattr(row.counts, g) for g in GROUP_COLUMNS),
              row.counts.overdue_rate] for i, row in enumerate(rows, 1)]  # fmt: skip
     total = ["", _("Total"), *(getattr(totals, g) for g in GROUP_COLUMNS), totals.overdue_rate]
-    return Table(columns, body, total, [0.9, 4, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2], title)
+    return Table(columns, body, total, GROUPS_WIDTHS, title)
 
 
 def in_scope(unit: Unit):

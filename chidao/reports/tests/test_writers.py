@@ -15,6 +15,7 @@ import pytest
 from django.utils.translation import override
 from docx.oxml.ns import qn
 
+from chidao.reports import content
 from chidao.reports.document import (
     MOTTO,
     NATION,
@@ -255,6 +256,28 @@ def test_docx_opens_in_libreoffice(tmp_path):
     assert pdf_text(converted, 1).strip().startswith("UBND TỈNH ĐỒNG THÁP")  # no number
     assert pdf_text(converted, 2).strip().split("\n")[0].strip() == "2"
     assert pdf_text(converted, 2).count("Số nhiệm vụ") == 1  # the repeated header row
+
+
+def test_a_counts_tables_rate_of_100_percent_stays_on_one_line(tmp_path):
+    """The official groups' table as the reports lay it out (``content.GROUPS_WIDTHS``): a unit
+    all of whose tasks are overdue reads "100,0%", not "100,0" over "%"."""
+    soffice = program("soffice", "libreoffice-writer-nogui")
+    columns = ["STT", "Đơn vị", "Tổng số", "Hoàn thành đúng hạn", "Hoàn thành trễ hạn",
+               "Đang thực hiện, trong hạn", "Đang thực hiện, quá hạn", "Tỷ lệ quá hạn"]  # fmt: skip
+    rows = [[1, "Sở Văn hóa, Thể thao và Du lịch", *(Figure(n, "/tasks/") for n in (1, 0, 0, 0, 1)),
+             1.0]]  # fmt: skip
+    document = sample()
+    document.blocks = [Table(columns, rows, None, content.GROUPS_WIDTHS, "Theo đơn vị")]
+    source = tmp_path / "counts.docx"
+    with override("vi"), source.open("wb") as stream:
+        docx_writer.write(document, stream, base_url=BASE_URL)
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        capture_output=True, timeout=120, check=True,
+    )  # fmt: skip
+    row = next(line for line in pdf_text(tmp_path / "counts.pdf").splitlines() if "Sở Văn" in line)
+    assert row.rstrip().endswith("100,0%"), row
 
 
 # --- PDF ---------------------------------------------------------------------------------------
