@@ -110,8 +110,16 @@ def _upper(text: str) -> str:
     return text.upper()
 
 
-# No., name, the five counts, the rate: the rate's column holds "100,0%" on one line.
+# Relative column widths of the tables, such that "STT", a date and a rate of "100,0%" each
+# stay on one line on A4 (a test renders them in LibreOffice).
+# No., name, the five counts, the rate.
 GROUPS_WIDTHS = [0.9, 3.8, 1.2, 1.2, 1.2, 1.2, 1.2, 1.4]
+# No., task, lead unit, directive, deadline, days late, specialist.
+OVERDUE_WIDTHS = [1.2, 4.2, 2.6, 2.0, 2.3, 1.2, 2.0]
+# No., task, lead unit, cause, explanation, remedy, received on.
+EXPLANATIONS_WIDTHS = [1.3, 3.4, 2.1, 1.5, 2.9, 2.7, 2.4]
+# No., task, lead unit, at the cut-off, now, why.
+CHANGES_WIDTHS = [1.2, 4.7, 2.6, 1.8, 1.8, 2.6]
 
 
 def _figure(value: int, query: str) -> Figure:
@@ -168,7 +176,7 @@ def _overdue_table(tasks, today: Today, title: str) -> Table:
                      specialist or ""])  # fmt: skip
     columns = [_("No."), _("Task"), _("Lead unit"), _("Directive"), _("Deadline"),
                _("Days late"), _("Tracking specialist")]  # fmt: skip
-    return Table(columns, rows, None, [0.9, 5.4, 3, 1.8, 1.5, 1.2, 2], title)
+    return Table(columns, rows, None, OVERDUE_WIDTHS, title)
 
 
 def _charts(board: stats.Dashboard) -> list:
@@ -314,7 +322,7 @@ def _closed_and_current(closed, frozen: Counts, live: Counts, links: dict, today
         blocks.append(Table(
             [_("No."), _("Task"), _("Lead unit"), _("At the cut-off"), _("Now"), _("Why")],
             [[i, c.content, c.unit, c.before, c.after, c.why] for i, c in enumerate(moved, 1)],
-            None, [0.9, 5, 2.6, 1.8, 1.8, 2.6], _("Changes since the closing"),
+            None, CHANGES_WIDTHS, _("Changes since the closing"),
         ))  # fmt: skip
     else:
         blocks.append(Paragraph(_("No task has changed group since the closing.")))
@@ -362,8 +370,7 @@ def _explanations_table(request: Request) -> Table:
     ]  # fmt: skip
     columns = [_("No."), _("Task"), _("Lead unit"), _("Cause"), _("Explanation"), _("Remedy"),
                _("Received on")]  # fmt: skip
-    return Table(columns, rows, None, [0.9, 4, 2.4, 1.4, 3.2, 3, 1.4],
-                 _("Late explanations"))  # fmt: skip
+    return Table(columns, rows, None, EXPLANATIONS_WIDTHS, _("Late explanations"))
 
 
 def _urged_still_late(request: Request) -> Table:

@@ -258,17 +258,38 @@ def test_docx_opens_in_libreoffice(tmp_path):
     assert pdf_text(converted, 2).count("Số nhiệm vụ") == 1  # the repeated header row
 
 
-def test_a_counts_tables_rate_of_100_percent_stays_on_one_line(tmp_path):
-    """The official groups' table as the reports lay it out (``content.GROUPS_WIDTHS``): a unit
-    all of whose tasks are overdue reads "100,0%", not "100,0" over "%"."""
+TIGHT = [
+    # (widths, columns, a row): what must each stay on one line is in the row or is "STT".
+    (content.GROUPS_WIDTHS,
+     ["STT", "Đơn vị", "Tổng số", "Hoàn thành đúng hạn", "Hoàn thành trễ hạn",
+      "Đang thực hiện, trong hạn", "Đang thực hiện, quá hạn", "Tỷ lệ quá hạn"],
+     [1, "Sở Văn hóa, Thể thao và Du lịch", *(Figure(n, "/t/") for n in (1, 0, 0, 0, 1)), 1.0]),
+    (content.OVERDUE_WIDTHS,
+     ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Văn bản chỉ đạo", "Thời hạn", "Số ngày trễ",
+      "Chuyên viên theo dõi"],
+     [118, "Rà soát, tháo gỡ vướng mắc", "Ủy ban nhân dân phường Mỹ Tho", "44/UBND-TH",
+      "03/09/2025", Figure(454, "/t/"), "Hồ Ngọc Vy"]),
+    (content.EXPLANATIONS_WIDTHS,
+     ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Nguyên nhân", "Giải trình", "Khắc phục",
+      "Ngày nhận"],
+     [118, "Rà soát văn bản", "Sở Tư pháp", "Khách quan", "Chờ ý kiến", "Hoàn thành trong tuần",
+      "03/09/2025"]),
+    (content.CHANGES_WIDTHS,
+     ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Khi chốt", "Hiện nay", "Lý do"],
+     [118, "Rà soát văn bản", "Sở Tư pháp", "Quá hạn", "Trễ hạn", "Báo cáo hoàn thành"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("widths", "columns", "row"), TIGHT, ids=["counts", "overdue", "explanations", "changes"]
+)
+def test_a_reports_numbers_dates_and_rates_stay_on_one_line(tmp_path, widths, columns, row):
+    """The reports' tables as they are laid out, rendered by LibreOffice: "STT", a date, a
+    three-digit number and a rate of "100,0%" are never cut across two lines."""
     soffice = program("soffice", "libreoffice-writer-nogui")
-    columns = ["STT", "Đơn vị", "Tổng số", "Hoàn thành đúng hạn", "Hoàn thành trễ hạn",
-               "Đang thực hiện, trong hạn", "Đang thực hiện, quá hạn", "Tỷ lệ quá hạn"]  # fmt: skip
-    rows = [[1, "Sở Văn hóa, Thể thao và Du lịch", *(Figure(n, "/tasks/") for n in (1, 0, 0, 0, 1)),
-             1.0]]  # fmt: skip
     document = sample()
-    document.blocks = [Table(columns, rows, None, content.GROUPS_WIDTHS, "Theo đơn vị")]
-    source = tmp_path / "counts.docx"
+    document.blocks = [Table(columns, [row], None, widths, "Bảng")]
+    source = tmp_path / "table.docx"
     with override("vi"), source.open("wb") as stream:
         docx_writer.write(document, stream, base_url=BASE_URL)
     subprocess.run(
@@ -276,8 +297,13 @@ def test_a_counts_tables_rate_of_100_percent_stays_on_one_line(tmp_path):
          "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
         capture_output=True, timeout=120, check=True,
     )  # fmt: skip
-    row = next(line for line in pdf_text(tmp_path / "counts.pdf").splitlines() if "Sở Văn" in line)
-    assert row.rstrip().endswith("100,0%"), row
+    words = set(pdf_text(tmp_path / "table.pdf").split())
+    whole = ["STT", str(row[0])] + [
+        docx_writer.cell_text(value) for value in row
+        if isinstance(value, float) or (isinstance(value, str) and re.fullmatch(r"[\d/]+", value))
+    ]  # fmt: skip
+    for token in whole:
+        assert token in words, (token, sorted(words))
 
 
 # --- PDF ---------------------------------------------------------------------------------------
