@@ -17,7 +17,7 @@ PAGE_SIZE = 30
 @login_required
 def inbox(request):
     """The person's in-app notifications, newest first."""
-    rows = actions.inbox(request.user).select_related("task", "event__actor")
+    rows = actions.inbox(request.user).select_related("task__lead_unit", "event__actor")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for notification in page.object_list:
         notification.summary = content.summary(notification)

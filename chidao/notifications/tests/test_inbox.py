@@ -28,6 +28,23 @@ def test_the_inbox_lists_only_my_notifications_newest_first(client, people, task
     assert {n.recipient_id for n in rows} == {people.unit_head.pk}
 
 
+def test_each_line_of_the_inbox_names_the_tasks_lead_unit_in_a_fixed_number_of_queries(
+    client, people, task
+):
+    """A leader's inbox holds many units' tasks: each line says whose task it is."""
+    record(task, "returned", people.specialist)
+    client.force_login(people.unit_head)
+    client.get(reverse("notifications:inbox"))
+    with CaptureQueriesContext(connection) as few:
+        html = client.get(reverse("notifications:inbox")).content.decode()
+    assert html.count(f'<span class="cd-inbox-unit">{task.lead_unit}</span>') == 2
+    for _ in range(5):
+        record(task, "urged", people.specialist)
+    with CaptureQueriesContext(connection) as more:
+        client.get(reverse("notifications:inbox"))
+    assert len(more.captured_queries) == len(few.captured_queries)
+
+
 def test_opening_marks_read_and_goes_to_the_task(client, people, task):
     event = record(task, "returned", people.specialist)
     mine = Notification.objects.get(event=event, recipient=people.unit_head)
