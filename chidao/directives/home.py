@@ -528,7 +528,7 @@ def viewer_panel(root: Unit, today: Today) -> Panel:
     overdue = scoped.filter(timeliness_q(OVERDUE, today))
     return Panel(
         f"viewer-{root.pk}",
-        _("Figures of %(unit)s") % {"unit": root.name},
+        _("Figures of %(unit)s, every task assigned to date") % {"unit": root.name},
         [_shelf("overdue", _("Overdue"), overdue, at | {"timeliness": OVERDUE}, today)],
         statistics=statistics,
     )
