@@ -261,6 +261,14 @@ def test_the_dashboard_for_march_shows_its_dates_charts_and_tables_by_person(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= LAPTOP["width"], f"the dashboard is {width} px wide"
     _screenshot(page, "dashboard-month-2026-3.png", full_page=True)
+    # A leader glancing at it on a phone: the tables scroll in their own box, the page does not.
+    page.set_viewport_size({"width": 360, "height": 740})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    wide = page.evaluate("""() => [...document.querySelectorAll('main *')].filter(
+        e => e.getBoundingClientRect().right > 361).slice(0, 8).map(
+        e => e.tagName + '.' + e.className + ' ' + (e.innerText || '').slice(0, 30))""")
+    assert width <= 360, f"the dashboard is {width} px wide on a phone: {wide}"
+    page.set_viewport_size(LAPTOP)
     _quiet(page)
 
     leaders = _group_table(page, "Theo lãnh đạo chỉ đạo")
