@@ -230,17 +230,19 @@ class TaskFilterForm(StepForm):
         """The plain fields laid out in the "more filters" grid."""
         return [self[name] for name in self.GRID]
 
-    def chosen_filters(self) -> list[str]:
+    def chosen_filters(self) -> list[tuple[str, str]]:
         """The filters in force besides the search and the order, in words ("Quá hạn", "Đơn vị
-        chủ trì: Sở Tài chính"): shown above the rows, so that "more filters" can stay folded
-        and the rows come first, on a phone too."""
+        chủ trì: Sở Tài chính"), each with the query of the list without it: shown above the
+        rows, so that "more filters" can stay folded and the rows come first, on a phone too."""
         data = getattr(self, "cleaned_data", None) if self.is_bound else None
         if not data:
             return []
         said = []
         for name in ("state", "timeliness"):
             labels = dict(self.fields[name].choices)
-            said += [str(labels[value]) for value in data.get(name) or ()]
+            said += [
+                (str(labels[value]), self._without(name, value)) for value in data.get(name) or ()
+            ]
         for name in self.GRID:
             value, field = data.get(name), self.fields[name]
             if value is None or value == "":
@@ -253,8 +255,18 @@ class TaskFilterForm(StepForm):
                 text = f"{value:%d/%m/%Y}"
             else:
                 text = str(value)
-            said.append(f"{field.label}: {text}")
-        return said + [str(self.fields[name].label) for name in self.CHECKBOXES if data.get(name)]
+            said.append((f"{field.label}: {text}", self._without(name)))
+        return said + [(str(self.fields[name].label), self._without(name))
+                       for name in self.CHECKBOXES if data.get(name)]  # fmt: skip
+
+    def _without(self, name: str, value: str | None = None) -> str:
+        """The list's query without the filter ``name`` (or only its ``value``)."""
+        params = QueryDict(self.query_string(), mutable=True)
+        if value is None:
+            params.pop(name, None)
+        else:
+            params.setlist(name, [v for v in params.getlist(name) if v != value])
+        return params.urlencode()
 
     def clean(self):
         data = super().clean()

@@ -525,16 +525,34 @@ def test_an_invalid_date_range_keeps_the_other_filters(client, org, people, boar
 def test_a_filtered_list_names_its_filters_above_the_rows_and_keeps_them_folded(
     client, org, people, board
 ):
-    """A link from a figure opens the rows at once: the filters in force are named above them
-    and "more filters" stays folded, unless a filter was refused (then its error shows)."""
+    """A link from a figure opens the rows at once: the filters in force are named above them,
+    each a link to the list without it, and "more filters" stays folded, unless a filter was
+    refused (then its error shows)."""
     client.force_login(people.office_leader)
-    query = f"timeliness=overdue&unit={org.finance.pk}&subunits=on&deadline_from=01/03/2026"
+    query = (f"timeliness=overdue&timeliness=due_soon&unit={org.finance.pk}&subunits=on"
+             "&deadline_from=01/03/2026")  # fmt: skip
     html = client.get(f"{LIST}?{query}").content.decode()
-    chosen = unescape(re.search(r'id="chosen-filters">(.*?)</p>', html, re.S).group(1))
+    chosen = re.search(r'id="chosen-filters">(.*?)</p>', html, re.S).group(1)
+    chips = {}
+    for href, text in re.findall(r'<a [^>]*href="([^"]*)"[^>]*>(.*?)</a>', chosen, re.S):
+        words = re.sub(r"<span[^>]*>.*?</span>", "", text)  # the mark and the hidden words
+        chips[unescape(words).strip()] = parse_qs(urlsplit(unescape(href)).query)
+    everything = parse_qs(query)
     with translation.override("vi"):
-        for words in (gettext("Overdue"), "Sở Tài chính", "01/03/2026",
-                      gettext("with its lower units"), gettext("Deadline from")):  # fmt: skip
-            assert words in chosen, words
+        expected = {
+            gettext("Overdue"): {**everything, "timeliness": ["due_soon"]},
+            gettext("Due soon"): {**everything, "timeliness": ["overdue"]},
+            f"{gettext('Lead unit')}: Sở Tài chính": {
+                k: v for k, v in everything.items() if k != "unit"
+            },
+            f"{gettext('Deadline from')}: 01/03/2026": {
+                k: v for k, v in everything.items() if k != "deadline_from"
+            },
+            gettext("with its lower units"): {
+                k: v for k, v in everything.items() if k != "subunits"
+            },
+        }
+    assert chips == expected
     assert '<details class="mt-2">' in html
 
     html = client.get(f"{LIST}?q=phan+bo").content.decode()
