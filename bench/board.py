@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pages import PASSWORD, ROOT, hammer, manage, opener_for, serve
+from pages import PASSWORD, ROOT, hammer, manage, serve, signed_in
 
 PYTHON = sys.executable
 
@@ -121,7 +121,7 @@ def main():
         etag = anonymous.open(data_url).headers["ETag"]
         polling = urllib.request.build_opener()
         polling.addheaders = [("If-None-Match", etag)]
-        leader = opener_for(base, "chutich")
+        leader = signed_in(base, "chutich", env)
         cases = [
             ("board page", anonymous, f"{base}/board/{token}/", (200,)),
             ("board data, unchanged (304)", polling, data_url, (304,)),

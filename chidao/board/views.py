@@ -18,7 +18,8 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseNotModified
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -76,13 +77,27 @@ def _context(screen: Screen, snap, shown_at: str) -> dict:
     }
 
 
+def _drawn_body(snap) -> str:
+    """The board's body (``_body.html``) in the active language: it depends on the snapshot and
+    the language alone, the same for every screen of the scope, so it is drawn once per
+    snapshot (its ETag hashes what it shows) and language and kept beside it. A new screen, or
+    every screen after a change, is then answered without drawing the lists again."""
+    key = f"board-body:{snap.etag}:{translation.get_language()}"
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("board/_body.html", {"snap": snap})
+        cache.set(key, body, settings.CHIDAO_BOARD_CACHE_SECONDS)
+    return mark_safe(body)  # noqa: S308 (the template escapes what it prints)
+
+
 @require_GET
 def board(request, token: str):
     screen = _screen(token)
     snap = snapshot.get(screen.committee, screen.sector_block)
     with _screens_terms(screen):
         shown_at = _committee_time()
-        response = render(request, "board/board.html", _context(screen, snap, shown_at))
+        context = _context(screen, snap, shown_at) | {"body": _drawn_body(snap)}
+        response = render(request, "board/board.html", context)
     return _private(response, screen, shown_at)
 
 
@@ -100,7 +115,7 @@ def board_data(request, token: str):
         etag = f'"{snap.etag}-{screen.language}"'
         if etag in request.headers.get("If-None-Match", ""):
             return _private(HttpResponseNotModified(headers={"ETag": etag}), screen, shown_at)
-        response = render(request, "board/_body.html", _context(screen, snap, shown_at))
+        response = HttpResponse(_drawn_body(snap))
     response["ETag"] = etag
     return _private(response, screen, shown_at)
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.test import override_settings
 from django.urls import reverse
 
 from chidao.board import snapshot
@@ -137,6 +138,39 @@ def test_unchanged_data_answers_304_and_a_change_answers_new_data(client, org, p
         changed = client.get(url, headers={"If-None-Match": first["ETag"]})
     assert changed.status_code == 200
     assert changed["ETag"] != first["ETag"]
+
+
+@override_settings(CHIDAO_BOARD_CACHE_SECONDS=300)
+def test_the_body_is_drawn_once_per_snapshot_and_language(client, org, people, task):
+    """Every screen of a scope shows the same lists: a second screen, or the page around them, is
+    answered from the body drawn for the first; another language, or a change, draws anew."""
+    _first, token = _screen(org)
+    _second, other = _screen(org, name="Sảnh tầng 2")
+    _english, english = _screen(org, name="Hall", language="en")
+
+    def drawn(token, path="board:data"):
+        response = client.get(reverse(path, args=[token]))
+        assert response.status_code == 200
+        names = {t.name for t in response.templates}
+        return "board/_body.html" in names, response.content.decode()
+
+    with time_machine.travel(TODAY, tick=True):
+        was_drawn, body = drawn(token)
+        assert was_drawn and "Sở Tài chính" in body
+        assert drawn(other) == (False, body)
+        was_drawn, page = drawn(token, "board:board")
+        assert not was_drawn and body in page
+        was_drawn, in_english = drawn(english)
+        assert was_drawn and "Done on time" in in_english and "Đúng hạn" not in in_english
+
+        # A step that shows nothing new (the same lists and counts) draws nothing either.
+        actions.receive(people.unit_staff, task)
+        assert drawn(other) == (False, body)
+        actions.report_done(people.unit_staff, task, result="Đã xong")
+        actions.propose_closing(people.specialist, task)
+        actions.confirm(people.office_leader, task)
+        was_drawn, after = drawn(other)
+        assert was_drawn and after != body
 
 
 def test_a_sector_blocks_board_and_a_communes_own_board_show_only_their_tasks(client, org, people):
