@@ -9,6 +9,7 @@ from chidao.org import sso
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("login/", sso.SignInView.as_view(), name="login"),
     path("sso/start/", sso.start, name="sso_start"),

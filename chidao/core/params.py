@@ -1,7 +1,9 @@
-"""Ids read from a request: in a query string that views use directly, in a form's choices."""
+"""Values read from a request: ids in a query string that views use directly or in a form's
+choices, and the page to go back to."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.http import url_has_allowed_host_and_scheme
 
 # The largest key both databases store (a signed 64-bit integer, Django's BigAutoField). Beyond it
 # SQLite raises OverflowError and PostgreSQL "out of range": a 500 for a typo in a link.
@@ -17,6 +19,16 @@ def parse_id(value) -> int | None:
         return None
     number = int(value)
     return number if 1 <= number <= MAX_ID else None
+
+
+def local_path(request, target: str) -> str | None:
+    """``target`` when it is a path on this site (a form's "next"), else None: never another
+    site, and never a bare word, which ``redirect`` would take for a URL name (a 500)."""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
 class ModelIdsField(forms.ModelMultipleChoiceField):

@@ -14,11 +14,11 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chidao.core.params import local_path
 from chidao.directives import actions, forms
 from chidao.directives.actions.issue import subassign_targets
 from chidao.directives.models import Cooperation, Difficulty, Extension, Task
@@ -255,12 +255,7 @@ def take_step(request, pk: int, step: str):
 def _back(request) -> str | None:
     """Where a form posted from another page (the home page's share of a task) asks to go back
     to: a path on this site only, never another site."""
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+    return local_path(request, request.POST.get("next", ""))
 
 
 def _object_step(request, model, pk: int, prefix: str, form_class, act, success):

@@ -203,6 +203,16 @@ def test_next_never_leaves_the_site(people):
     assert answer["Location"] == reverse("home")
 
 
+@pytest.mark.parametrize("target", ["-999999999999999999999999999999", "home", "evil.example"])
+def test_a_next_that_is_not_a_path_goes_home(people, target):
+    """``redirect`` takes a word for a URL name: it would answer 500, not go anywhere."""
+    device = enrolled("leader", people)
+    client = sign_in("leader")
+    assert client.get(f"{VERIFY}?next={target}").status_code == 200
+    answer = client.post(VERIFY, {"code": code_for(device, 1), "next": target})
+    assert answer["Location"] == reverse("home")
+
+
 def test_the_code_is_asked_again_at_the_next_sign_in(people):
     enrolled("leader", people)
     client = sign_in("leader")

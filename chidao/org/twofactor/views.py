@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from chidao.core.params import local_path
 from chidao.org.twofactor import devices
 from chidao.org.twofactor.forms import CodeForm
 from chidao.org.twofactor.middleware import OWED, SETUP
@@ -24,12 +25,11 @@ THROTTLED = gettext_lazy("Too many wrong codes in a row. Wait a minute, then try
 
 
 def _next(request, default="home") -> str:
-    """Where to go afterwards: the page asked for, if it is on this site; else ``default`` (a
-    URL name, as a path; "" for none)."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    """Where to go afterwards: the page asked for, if it is a path on this site; else
+    ``default`` (a URL name, as a path; "" for none). Anything else is ignored, a word too
+    (``redirect`` would take it for a URL name)."""
+    target = local_path(request, request.POST.get("next") or request.GET.get("next") or "")
+    if target is not None:
         return target
     return resolve_url(default) if default else ""
 
