@@ -91,24 +91,20 @@ def signed_in(base: str, username: str, env: dict):
     """``opener_for`` with the second factor given where the person's role requires it, as in
     production (``scale.give_second_factor``, run here on the served database): without it a
     leader's requests would all land on the two-factor set-up page."""
-    global _django_ready
-    if not _django_ready:
+    import django
+    from django.apps import apps
+
+    if not apps.ready:  # this process reads the served database, as the servers do
         os.environ.update(env)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chidao.settings")
         sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-        import django
-
         django.setup()
-        _django_ready = True
     from scale import signed_in as second_factor_given
 
     opener = second_factor_given(base, username)
     with opener.open(f"{base}/") as home:  # the home itself, not a sign-in or set-up page
         assert not re.search(r"/login/|/two-factor/", home.geturl()), (username, home.geturl())
     return opener
-
-
-_django_ready = False
 
 
 def hammer(opener, url: str, seconds: float, clients: int, statuses=(200,)):

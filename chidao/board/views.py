@@ -82,11 +82,11 @@ def _drawn_body(snap) -> str:
     the language alone, the same for every screen of the scope, so it is drawn once per
     snapshot (its ETag hashes what it shows) and language and kept beside it. A new screen, or
     every screen after a change, is then answered without drawing the lists again."""
-    key = f"board-body:{snap.etag}:{translation.get_language()}"
-    body = cache.get(key)
-    if body is None:
-        body = render_to_string("board/_body.html", {"snap": snap})
-        cache.set(key, body, settings.CHIDAO_BOARD_CACHE_SECONDS)
+    body = cache.get_or_set(
+        f"board-body:{snap.etag}:{translation.get_language()}",
+        lambda: render_to_string("board/_body.html", {"snap": snap}),
+        settings.CHIDAO_BOARD_CACHE_SECONDS,
+    )
     return mark_safe(body)  # noqa: S308 (the template escapes what it prints)
 
 

@@ -45,21 +45,21 @@ SORTS = {
     "unit": (_("Lead unit"), ["lead_unit__sort_key", DEADLINE, "pk"]),
     "-completed": (_("Latest completion first"), [F("completed_on").desc(nulls_last=True), "-pk"]),
 }
-YES_NO = [("", _("All")), ("yes", _("Confidential only")), ("no", _("Not confidential"))]
+YES_NO = [("", ANY_CHOICE), ("yes", _("Confidential only")), ("no", _("Not confidential"))]
 DIFFICULTIES = [
-    ("", _("All")),
+    ("", ANY_CHOICE),
     ("on", _("With an open difficulty")),
     *[(level.value, _("Awaiting: %(level)s") % {"level": level.label}) for level in Level],
 ]
 # A cooperating unit's share (phần việc phối hợp); "pending" is what the unit still owes: its
 # share not yet done on a task still open (a closed task's shares are final).
 SHARES = [
-    ("", _("All")),
+    ("", ANY_CHOICE),
     ("pending", _("Not yet done, on an open task")),
     *CooperationStatus.choices,
 ]
 EXTENDED = [
-    ("", _("All")),
+    ("", ANY_CHOICE),
     ("after_extension", _("Done on time after an extension")),
     ("after_late_extension", _("Done on time after an extension asked late")),
     # Not an extension: the deadline entered by mistake, corrected (the original one with it).
@@ -118,7 +118,9 @@ class TaskFilterForm(StepForm):
         label=_("not followed by a specialist of a division"), required=False
     )
     kind = forms.ChoiceField(
-        label=_("Directive kind"), choices=[("", _("All")), *DirectiveKind.choices], required=False
+        label=_("Directive kind"),
+        choices=[("", ANY_CHOICE), *DirectiveKind.choices],
+        required=False,
     )
     assigned_from = forms.DateField(label=_("Assigned from"), required=False, widget=DATE)
     assigned_to = forms.DateField(label=_("Assigned to"), required=False, widget=DATE)
@@ -237,12 +239,12 @@ class TaskFilterForm(StepForm):
         data = getattr(self, "cleaned_data", None) if self.is_bound else None
         if not data:
             return []
+        query = self.query_string()
         said = []
         for name in ("state", "timeliness"):
             labels = dict(self.fields[name].choices)
-            said += [
-                (str(labels[value]), self._without(name, value)) for value in data.get(name) or ()
-            ]
+            said += [(str(labels[value]), _without(query, name, value))
+                     for value in data.get(name) or ()]  # fmt: skip
         for name in self.GRID:
             value, field = data.get(name), self.fields[name]
             if value is None or value == "":
@@ -255,18 +257,9 @@ class TaskFilterForm(StepForm):
                 text = f"{value:%d/%m/%Y}"
             else:
                 text = str(value)
-            said.append((f"{field.label}: {text}", self._without(name)))
-        return said + [(str(self.fields[name].label), self._without(name))
+            said.append((f"{field.label}: {text}", _without(query, name)))
+        return said + [(str(self.fields[name].label), _without(query, name))
                        for name in self.CHECKBOXES if data.get(name)]  # fmt: skip
-
-    def _without(self, name: str, value: str | None = None) -> str:
-        """The list's query without the filter ``name`` (or only its ``value``)."""
-        params = QueryDict(self.query_string(), mutable=True)
-        if value is None:
-            params.pop(name, None)
-        else:
-            params.setlist(name, [v for v in params.getlist(name) if v != value])
-        return params.urlencode()
 
     def clean(self):
         data = super().clean()
@@ -396,3 +389,13 @@ class TaskFilterForm(StepForm):
         for key, value in override.items():
             params[key] = value
         return params.urlencode()
+
+
+def _without(query: str, name: str, value: str | None = None) -> str:
+    """The list's ``query`` without the filter ``name`` (or only its ``value``)."""
+    params = QueryDict(query, mutable=True)
+    if value is None:
+        params.pop(name, None)
+    else:
+        params.setlist(name, [v for v in params.getlist(name) if v != value])
+    return params.urlencode()
