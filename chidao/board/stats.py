@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import CharField, Count, Exists, Func, OuterRef, Q
+from django.db.models import CharField, Count, Exists, Func, OuterRef, Q, QuerySet, Value
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from chidao.board.models import Score, ScoreRule
-from chidao.core import clock, replica
+from chidao.core import clock, prepared, replica
 from chidao.core.text import vi_sort_key
 from chidao.directives import freshness
 from chidao.directives.models import OPEN_STATES, DirectiveKind, EventKind, State, Task, TaskEvent
@@ -25,14 +25,15 @@ from chidao.directives.timeliness import (
     GROUP_TIMELINESS,
     Counts,
     Today,
+    combinations,
     countable,
     counted,
-    counts_by_each,
     done_late_q,
     done_on_time_q,
     open_overdue_q,
-    scope_q,
     stale_q,
+    subtree_scope_q,
+    sum_each,
 )
 from chidao.org import names as org_names
 from chidao.org import permissions
@@ -114,17 +115,31 @@ def tasks_in(person, scope: Scope):
     """The person's visible tasks the scope counts (``scope_q``). When one of the person's
     jurisdictions covers the whole scope, that is simply every task the scope counts: the
     cheaper filter."""
-    covered = scope.unit is not None and (
+    base = Task.objects.all() if _covers(person, scope) else permissions.visible_tasks(person)
+    return _scoped(base, **_scope_values(scope))
+
+
+def _covers(person, scope: Scope) -> bool:
+    return scope.unit is not None and (
         person is None  # the server's operator (a report made on the command line)
         or person.is_superuser
         or any(scope.unit.is_within(j.root) for j in permissions.jurisdictions(person))
     )
-    base = Task.objects.all() if covered else permissions.visible_tasks(person)
-    qs = countable(base).filter(
-        scope_q(scope.unit), assigned_on__gte=scope.start, assigned_on__lte=scope.end
-    )
+
+
+def _scope_values(scope: Scope) -> dict:
+    values = {"start": scope.start, "end": scope.end}
+    if scope.unit is not None:
+        values["path"] = scope.unit.path
     if scope.sector_block is not None:
-        qs = qs.filter(sector_block=scope.sector_block)
+        values["block"] = scope.sector_block.pk
+    return values
+
+
+def _scoped(base, start, end, path=None, block=None, **_others):
+    qs = countable(base).filter(subtree_scope_q(path), assigned_on__gte=start, assigned_on__lte=end)
+    if block is not None:
+        qs = qs.filter(sector_block=block)
     return qs
 
 
@@ -159,24 +174,27 @@ def urgings_by_unit(tasks, scope: Scope) -> dict[int, int]:
 
 
 def urgings_by(tasks, scope: Scope, key: str) -> dict:
-    """The same urgings counted by ``key`` (a field of the event: ``task__specialist``…).
+    """The same urgings counted by ``key`` (a field of the event: ``task__specialist``…)."""
+    start = clock.start_of(scope.start)
+    end = clock.start_of(scope.end + datetime.timedelta(days=1))
+    return {row[key]: row["n"] for row in _urgings(tasks, start, end, key)}
 
-    Read from the urgings of the period (few among millions of events: the partial index on
+
+def _urgings(tasks, start: datetime.datetime, end: datetime.datetime, key: str):
+    """Read from the urgings of the period (few among millions of events: the partial index on
     ``at``), each checked against the counted tasks. Asked as "the event's task among the
     counted ones" (``IN``), SQLite went the other way: every counted task's timeline, 0.4 s
     for a province."""
-    return dict(
+    return (
         TaskEvent.objects.filter(
             Exists(tasks.filter(pk=OuterRef("task_id"))),
             kind=EventKind.URGED,
-            # Whole local days, as times: an index on ``at`` answers it.
-            at__gte=clock.start_of(scope.start),
-            at__lt=clock.start_of(scope.end + datetime.timedelta(days=1)),
+            at__gte=start,
+            at__lt=end,
         )
         .values(key)
         .annotate(n=Count("pk"))
         .order_by()
-        .values_list(key, "n")
     )
 
 
@@ -202,21 +220,112 @@ class Dashboard:
     deadline_corrected: Figure | None = None
 
 
-def _ageing_windows(today: Today) -> list[tuple[str, Q, dict]]:
-    """Quá hạn theo số ngày: each window of days late (label, condition on the deadline, the
-    list's filter of exactly those days)."""
+def _ageing_windows(today: Today) -> list[tuple[str, datetime.date, datetime.date | None]]:
+    """Quá hạn theo số ngày: each window of days late (label, the latest and the earliest
+    deadline in it; None: no earliest)."""
     windows = []
     for low, high in AGEING:
         latest = today.date - datetime.timedelta(days=low)
-        window = Q(deadline__lte=latest)
-        extra = {"deadline_to": f"{latest:%d/%m/%Y}"}
-        if high is not None:
-            earliest = today.date - datetime.timedelta(days=high)
-            window &= Q(deadline__gte=earliest)
-            extra["deadline_from"] = f"{earliest:%d/%m/%Y}"
+        earliest = today.date - datetime.timedelta(days=high) if high is not None else None
         label = f"{low}\u2013{high}" if high else f">{low - 1}"
-        windows.append((label, window, extra))
+        windows.append((label, latest, earliest))
     return windows
+
+
+@dataclass
+class _Counting:
+    """What a dashboard's queries take: the tasks the person may see, and the values that change
+    from one request to the next. For whoever's roles cover the scope (the tasks are then every
+    task of the scope), each query is compiled once per process (``prepared``)."""
+
+    base: QuerySet
+    covered: bool
+    values: dict
+
+    @classmethod
+    def of(cls, person, scope: Scope, today: Today) -> "_Counting":
+        first_month = (scope.end.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)
+        values = _scope_values(scope) | {
+            "today": today.date,
+            "soon": today.due_soon_until,
+            "stale_before": today.stale_before,
+            "first_month": first_month,
+            # Whole local days, as times: an index on ``at`` answers it.
+            "urged_from": clock.start_of(scope.start),
+            "urged_until": clock.start_of(scope.end + datetime.timedelta(days=1)),
+        }
+        for i, (_label, latest, earliest) in enumerate(_ageing_windows(today)):
+            values[f"late_{i}"] = latest
+            if earliest is not None:
+                values[f"late_{i}_from"] = earliest
+        covered = _covers(person, scope)
+        base = Task.objects.all() if covered else permissions.visible_tasks(person)
+        return cls(base, covered, values)
+
+    def rows(self, query: Callable[..., QuerySet]) -> list[dict]:
+        # The values' names are part of a plan's key: a unit, a sector block or neither.
+        key = ("dashboard", query.__name__) if self.covered else None
+        return prepared.rows(key, functools.partial(query, self.base), **self.values)
+
+    @property
+    def first_month(self) -> datetime.date:
+        return self.values["first_month"]
+
+
+def _today(values: dict) -> Today:
+    return Today(values["today"], values["soon"], values["stale_before"])
+
+
+def _groups_query(base, **values):
+    """Every grouping's counts, with the figures beside them (not updated, the corrected
+    deadlines), per combination of the groupings' values."""
+    beside = {
+        "stale": Count("pk", filter=stale_q(_today(values))),
+        "deadline_corrected": Count(
+            "pk", filter=Q(deadline_corrections__gt=0) & ~Q(state=State.SUSPENDED)
+        ),
+    }
+    return combinations(_scoped(base, **values), GROUPINGS, values["today"], **beside)
+
+
+def _overdue_now(values: dict) -> Q:
+    return Q(state__in=OPEN_STATES) & open_overdue_q(values["today"])
+
+
+def _ageing_query(base, **values):
+    """The open overdue tasks by days late, in total: counted over them alone (a few in a
+    hundred), not as four more conditions on every counted task's row. (One pass with the
+    trend's made SQLite read every counted task: its province went from 0.4 s to 0.5.)"""
+    windows = {}
+    for i in range(len(AGEING)):
+        window = Q(deadline__lte=values[f"late_{i}"])
+        if f"late_{i}_from" in values:
+            window &= Q(deadline__gte=values[f"late_{i}_from"])
+        windows[f"window_{i}"] = Count("pk", filter=window)
+    # One row for all (a constant groups nothing): a query whose SQL can be kept.
+    return (counted(_scoped(base, **values)).filter(_overdue_now(values))
+            .values(whole=Value(1)).annotate(**windows).order_by())  # fmt: skip
+
+
+def _trend_query(base, **values):
+    """By the month the deadline fell in, from the first month shown to the period's end."""
+    return (
+        _scoped(base, **values)
+        .filter(deadline__gte=values["first_month"], deadline__lte=values["end"])
+        .annotate(month=MonthOf("deadline"))
+        .values("month")
+        .annotate(
+            done_on_time=Count("pk", filter=done_on_time_q()),
+            done_late=Count("pk", filter=done_late_q()),
+            overdue=Count("pk", filter=_overdue_now(values)),
+        )
+        .order_by()
+    )
+
+
+def _urgings_query(base, **values):
+    return _urgings(_scoped(base, **values), values["urged_from"], values["urged_until"],
+                    "task__lead_unit")  # fmt: skip
 
 
 def score_rule(scope: Scope) -> ScoreRule:
@@ -231,45 +340,19 @@ def build(
 ) -> Dashboard:
     today = today or Today.now()
     rule = rule or score_rule(scope)
-    tasks = tasks_in(person, scope)
-    windows = _ageing_windows(today)
-    overdue_now = Q(state__in=OPEN_STATES) & open_overdue_q(today.date)
-    # One pass for every grouping and for the figures beside them (not updated, the corrected
-    # deadlines): every counted task is in exactly one unit's row, so each total is the sum of
-    # the units' rows.
-    beside = {
-        "stale": Count("pk", filter=stale_q(today)),
-        "deadline_corrected": Count(
-            "pk", filter=Q(deadline_corrections__gt=0) & ~Q(state=State.SUSPENDED)
-        ),
-    }
-    groups = counts_by_each(tasks, GROUPINGS, today.date, **beside)
-    # The ageing is shown in total only: counted over the open overdue tasks alone (a few in a
-    # hundred), not as four more conditions on every counted task's row. (One pass with the
-    # trend's below made SQLite read every counted task: its province went from 0.4 s to 0.5.)
-    aged = counted(tasks).filter(overdue_now).aggregate(**{
-        f"window_{i}": Count("pk", filter=window) for i, (_, window, _) in enumerate(windows)
-    })  # fmt: skip
+    counting = _Counting.of(person, scope, today)
+    # One pass for every grouping: every counted task is in exactly one unit's row, so each
+    # total is the sum of the units' rows.
+    groups = sum_each(counting.rows(_groups_query), GROUPINGS)
+    aged = counting.rows(_ageing_query)[0]
     rows = groups["lead_unit"]
     totals = Counts.summed(rows)
     totals_stale = sum(r["stale"] for r in rows)
 
     # Trend: by the month the deadline fell in, the last twelve months up to the period's end.
-    first_month = (scope.end.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)
-    monthly = {
-        row["month"]: row
-        for row in tasks.filter(deadline__gte=first_month, deadline__lte=scope.end)
-        .annotate(month=MonthOf("deadline"))
-        .values("month")
-        .annotate(
-            done_on_time=Count("pk", filter=done_on_time_q()),
-            done_late=Count("pk", filter=done_late_q()),
-            overdue=Count("pk", filter=overdue_now),
-        )
-        .order_by()
-    }
+    monthly = {row["month"]: row for row in counting.rows(_trend_query)}
     trend = []
-    month = first_month
+    month = counting.first_month
     while month <= scope.end:
         following = (month + datetime.timedelta(days=32)).replace(day=1)
         row = monthly.get(f"{month:%Y-%m}", {})
@@ -288,7 +371,8 @@ def build(
         month = following
 
     names = org_names.units(r["lead_unit"] for r in rows)
-    urged = urgings_by_unit(tasks, scope)
+    # ``urgings_by_unit``, from a query kept compiled.
+    urged = {row["task__lead_unit"]: row["n"] for row in counting.rows(_urgings_query)}
     ranking = rank(
         [Row(names.get(r["lead_unit"], ""), Counts.of(r), group_links(scope, unit=r["lead_unit"]),
              stale=r["stale"], urged=urged.get(r["lead_unit"], 0)) for r in rows],
@@ -298,10 +382,14 @@ def build(
     for row in ranking:
         row.score = rule.score(row.counts, stale=row.stale, urged=row.urged)
 
-    ageing = [
-        (label, aged[f"window_{i}"], scope.list_params(timeliness="overdue", **extra))
-        for i, (label, _window, extra) in enumerate(windows)
-    ]  # fmt: skip
+    ageing = []
+    for i, (label, latest, earliest) in enumerate(_ageing_windows(today)):
+        extra = {"deadline_to": f"{latest:%d/%m/%Y}"}
+        if earliest is not None:
+            extra["deadline_from"] = f"{earliest:%d/%m/%Y}"
+        ageing.append(
+            (label, aged[f"window_{i}"], scope.list_params(timeliness="overdue", **extra))
+        )
 
     blocks = org_names.sector_blocks()
     by_block = [

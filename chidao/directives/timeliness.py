@@ -134,12 +134,17 @@ def scope_q(unit: Unit | None) -> Q:
     """Tasks a unit's statistics count (phạm vi thống kê): led inside the unit's subtree, and not
     a part handed down from a task also led inside it. With no unit (the whole tree), the tasks
     that are nobody's part."""
-    if unit is None:
+    return subtree_scope_q(None if unit is None else unit.path)
+
+
+def subtree_scope_q(path: str | None) -> Q:
+    """``scope_q`` of the unit at ``path`` (None: the whole tree)."""
+    if path is None:
         return Q(parent__isnull=True)
     # The subtree as unit ids, so that the task's indexed lead_unit column answers. A part's
     # assigning unit is the lead unit of the task it is part of (``actions.subassign``): the
     # task's own row says whether that task was led inside, with no join.
-    inside = Unit.objects.filter(path__startswith=unit.path).values("pk")
+    inside = Unit.objects.filter(path__startswith=path).values("pk")
     return Q(lead_unit__in=inside) & (Q(parent__isnull=True) | ~Q(assigner_unit__in=inside))
 
 
@@ -304,18 +309,26 @@ def counts_by_each(
     combination of the keys' values, then added up per value of each key (every figure is a
     count, ``extra`` included, so the sums are exact). A unit's statistics group the same
     tasks five ways: one pass instead of five."""
-    aggregates = counting_aggregates(today)
-    fields = (*aggregates, *extra)
-    combinations = counted(qs).values(*keys).annotate(**aggregates, **extra).order_by()
+    return sum_each(combinations(qs, keys, today, **extra), keys)
+
+
+def combinations(qs: QuerySet, keys: tuple[str, ...], today: datetime.date, **extra) -> QuerySet:
+    """The counting groups (and ``extra``) per combination of the values of ``keys``."""
+    return counted(qs).values(*keys).annotate(**counting_aggregates(today), **extra).order_by()
+
+
+def sum_each(rows, keys: tuple[str, ...]) -> dict[str, list[dict]]:
+    """Rows of ``combinations`` added up per value of each key."""
     sums: dict[str, dict] = {key: {} for key in keys}
-    for row in combinations:
+    for row in rows:
+        figures = [(name, value) for name, value in row.items() if name not in keys]
         for key in keys:
             summed = sums[key].get(row[key])
             if summed is None:
-                sums[key][row[key]] = {key: row[key], **{name: row[name] for name in fields}}
+                sums[key][row[key]] = {key: row[key], **dict(figures)}
             else:
-                for name in fields:
-                    summed[name] += row[name]
+                for name, value in figures:
+                    summed[name] += value
     return {key: list(by_value.values()) for key, by_value in sums.items()}
 
 

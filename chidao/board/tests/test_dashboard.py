@@ -1,9 +1,11 @@
 """The leaders' dashboard: the domain's counts, and every number opens exactly its tasks."""
 
 import datetime
+import functools
 import html as html_lib
 import re
 
+import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -11,11 +13,12 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from chidao.board import stats
 from chidao.board.tests.test_board import TODAY, boundaries  # noqa: F401 (a fixture)
 from chidao.board.tests.worlds import at, spec
+from chidao.core import prepared
 from chidao.directives import actions
 from chidao.directives.models import Task
 from chidao.directives.models.task import UNIT_COUNTING_COLUMNS
 from chidao.directives.tests.conftest import issue
-from chidao.directives.timeliness import counting_groups
+from chidao.directives.timeliness import Today, counting_groups
 
 D = datetime.date
 
@@ -177,3 +180,26 @@ def _figure(html: str, group: str) -> int:
     """The big figure of a group at the top of the dashboard (its card has the group's colour)."""
     colour = {"open_within": "green", "done_on_time": "blue"}[group]
     return int(re.search(rf'cd-fig-{colour}" data-count="(\d+)"', html).group(1))
+
+
+# --- Its queries are compiled once per process --------------------------------------------------
+@pytest.mark.parametrize("query", [stats._groups_query, stats._ageing_query, stats._trend_query,
+                                   stats._urgings_query])  # fmt: skip
+def test_a_dashboards_kept_queries_are_what_django_compiles_for_each_scope(org, people, query):
+    """Each counting query of the dashboard is compiled once per shape and process and run with
+    each request's values (``core.prepared``): for every scope, period and day its SQL and
+    parameters are exactly those Django compiles for them."""
+    person = people.office_leader
+    for unit, block, start, end, day in [
+        (org.finance, None, D(2026, 1, 1), D(2026, 3, 31), D(2026, 3, 20)),
+        (org.province, None, D(2025, 3, 15), D(2026, 3, 14), D(2026, 4, 2)),
+        (org.province, org.block_kt, D(2026, 3, 1), D(2026, 3, 1), D(2026, 3, 1)),
+        (org.health, None, D(2024, 12, 1), D(2026, 12, 1), D(2026, 12, 1)),
+        (None, None, D(2026, 1, 1), D(2026, 12, 31), D(2027, 1, 4)),
+    ]:
+        scope = stats.Scope(start=start, end=end, unit=unit, sector_block=block)
+        counting = stats._Counting.of(person, scope, Today.now(date=day))
+        make = functools.partial(query, counting.base)
+        key = ("test", query.__name__)
+        sql, params = make(**counting.values).query.sql_with_params()
+        assert prepared.statement(key, make, **counting.values) == (sql, params, "default")
