@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core import clock
-from chidao.core.widgets import ANY_CHOICE, QuickSelect, quick_model_select
+from chidao.core.widgets import ANY_CHOICE, QuickSelect
 from chidao.directives import date_rules, filter_choices
 from chidao.directives.filter_choices import OFFICE_KINDS
 from chidao.directives.forms import DATE, StepForm
@@ -59,14 +59,13 @@ class ScopeForm(StepForm):
             "depth", "sort_order", "sort_key"
         )
         self.fields["sector_block"].queryset = SectorBlock.objects.filter(committee__in=units)
-        # A province offers a hundred units and more: their options are built once per scope
-        # of people and kept with the task list's (``filter_choices``); the queryset above
-        # checks what is submitted.
-        unit = self.fields["unit"]
-        unit.widget = QuickSelect(
-            attrs=unit.widget.attrs, choices=filter_choices.offered(person).scope_units
-        )
-        quick_model_select(self.fields["sector_block"])
+        # A province offers a hundred units and more: their options (and the sector blocks')
+        # are built once per scope of people and kept with the task list's
+        # (``filter_choices``); the querysets above check what is submitted.
+        offer = filter_choices.offered(person)
+        for name, choices in (("unit", offer.scope_units), ("sector_block", offer.scope_blocks)):
+            field = self.fields[name]
+            field.widget = QuickSelect(attrs=field.widget.attrs, choices=choices)
 
     def clean(self):
         data = super().clean()

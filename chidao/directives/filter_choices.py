@@ -41,6 +41,7 @@ class Offer:
     specialists: Held
     blocks: Held
     scope_units: Held  # the scopes the dashboard offers: active units, not the Office's own
+    scope_blocks: Held  # the dashboard's sector blocks: those of the active units seen
 
     @property
     def unit_ids(self) -> set[str]:
@@ -95,6 +96,8 @@ def _build(person: Person) -> Offer:
     blocks = SectorBlock.objects.filter(
         committee__in=permissions.visible_units(person)
     ) | SectorBlock.objects.filter(committee__in=above)
+    active = {pk for pk, _name, _short, _kind, is_active in units if is_active}
+    block_rows = list(blocks.values_list("pk", "name", "committee"))
 
     def names(qs):
         return [(pk, full_name or username) for pk, full_name, username in qs]
@@ -116,7 +119,10 @@ def _build(person: Person) -> Offer:
         ),
         leaders=Held([EMPTY, *person_pairs(Role.COMMITTEE_LEADER)]),
         specialists=Held([EMPTY, *person_pairs(Role.SPECIALIST)]),
-        blocks=Held([EMPTY, *blocks.values_list("pk", "name")]),
+        blocks=Held([EMPTY, *((pk, name) for pk, name, _committee in block_rows)]),
+        scope_blocks=Held(
+            [EMPTY, *((pk, name) for pk, name, committee in block_rows if committee in active)]
+        ),
         scope_units=Held(
             [
                 EMPTY,

@@ -203,3 +203,41 @@ def test_a_dashboards_kept_queries_are_what_django_compiles_for_each_scope(org, 
         key = ("test", query.__name__)
         sql, params = make(**counting.values).query.sql_with_params()
         assert prepared.statement(key, make, **counting.values) == (sql, params, "default")
+
+
+def test_the_sector_blocks_offered_are_those_of_the_units_seen(client, org, people):
+    """The dashboard's sector-block select offers the blocks of the committees the person sees,
+    and nothing of another province's; a block chosen stays chosen."""
+    from chidao.org.models import SectorBlock
+
+    other = SectorBlock.objects.create(committee=org.other_province, name="Khối Khác", code="K")
+    client.force_login(people.office_leader)
+    html = client.get(f"{URL}&sector_block={org.block_kt.pk}").content.decode()
+    select = re.search(r'<select [^>]*name="sector_block".*?</select>', html, re.S).group(0)
+    assert re.findall(r'<option value="(\d*)"', select) == ["", str(org.block_kt.pk)]
+    assert f'<option value="{org.block_kt.pk}" selected>Khối Kinh tế</option>' in select
+    assert "Khối Khác" not in html
+    refused = client.get(f"{URL}&sector_block={other.pk}").content.decode()
+    assert "invalid-feedback" in refused
+
+
+def test_the_ranking_writes_each_units_place_rate_and_score(client, org, people):
+    """The ranking's rows: a unit with something judged has its place, rate and score (with
+    the Vietnamese decimal comma); a unit with nothing judged has neither place nor rate."""
+    with at(D(2026, 3, 2)):
+        issue(people.specialist, org, people,
+              spec("Quá hạn", org.finance, D(2026, 3, 5)),
+              spec("Còn hạn", org.health, D(2026, 12, 31)))  # fmt: skip
+    client.force_login(people.office_leader)
+    with at(D(2026, 3, 20)):
+        html = client.get(f"{URL}&unit={org.province.pk}").content.decode()
+    body = re.search(r'aria-describedby="ranking-rule">.*?<tbody>(.*?)</tbody>', html, re.S)
+    rows = {re.search(r'<th scope="row"[^>]*>(.*?)</th>', row).group(1): row
+            for row in re.findall(r"<tr>.*?</tr>", body.group(1))}  # fmt: skip
+    finance, health = rows["Sở Tài chính"], rows["Sở Y tế"]
+    assert finance.startswith("<tr><td>1</td>")
+    assert "cd-bar-blue cd-w-0" in finance and "0%</td>" in finance
+    assert re.search(r'class="cd-score">\d+,\d</td>', finance)
+    assert health.startswith("<tr><td></td>")
+    assert "\u2014</td>" in health
+    assert 'data-count="1" href="/tasks/?' in finance
